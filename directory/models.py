@@ -1,0 +1,434 @@
+"""The directory: regions, types of work, organizations, phones, people."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from rightsnet.text import SLUG_MAX_LENGTH, search_document, slug_from
+
+MIN_YEAR = 1800
+MAX_YEAR = 2100
+
+
+def unique_slug(instance: models.Model, text: str, fallback: str) -> str:
+    """A slug from ``text`` that no other row of the model uses yet."""
+    base = slug_from(text) or fallback
+    base = base[: SLUG_MAX_LENGTH - 6].strip("-") or fallback
+    model = type(instance)
+    others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager
+    taken = set(
+        others.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def year_validators():
+    return [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+class RegionQuerySet(models.QuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+    def descendants_of(self, region: "Region", include_self: bool = True):
+        qs = self.filter(path__startswith=region.path)
+        return qs if include_self else qs.exclude(pk=region.pk)
+
+
+class Region(models.Model):
+    """A place in a tree of any depth: country, macro-region, subject, city."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("country")
+        MACRO_REGION = "macro-region", _("macro-region")
+        SUBJECT = "subject", _("subject of the federation / province")
+        CITY = "city", _("city")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Materialised path of ids, e.g. "/1/4/17/": derived in save() so that the
+    # whole subtree is one ``startswith`` and the ancestors one ``in``.
+    path = models.CharField(_("path"), max_length=255, editable=False, db_index=True, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["country", "macro-region", "subject", "city"]),
+                name="region_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="region_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_en or self.name_ru or self.name, "region")
+        super().save(*args, **kwargs)
+        self.refresh_path()
+
+    def get_absolute_url(self):
+        return reverse("directory:region_detail", kwargs={"slug": self.slug})
+
+    def refresh_path(self) -> None:
+        """Recompute this region's path and depth, and its subtree's if it moved."""
+        parent_path = self.parent.path if self.parent_id else "/"
+        if self.parent_id and f"/{self.pk}/" in parent_path:
+            raise ValueError("A region cannot be placed under its own descendant.")
+        new_path = f"{parent_path}{self.pk}/"
+        old_path = self.path
+        if new_path == old_path:
+            return
+        new_depth = new_path.count("/") - 2
+        type(self).objects.filter(pk=self.pk).update(path=new_path, depth=new_depth)
+        if old_path:
+            for child in type(self).objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.path = new_path + child.path[len(old_path):]
+                child.depth = child.path.count("/") - 2
+                type(self).objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
+        self.path, self.depth = new_path, new_depth
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def ancestors(self, include_self: bool = False) -> list["Region"]:
+        """Root first, in one query."""
+        ids = self.ancestor_ids + ([self.pk] if include_self else [])
+        by_id = Region.objects.in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def descendants(self, include_self: bool = True):
+        return Region.objects.descendants_of(self, include_self=include_self)
+
+
+class ActivityType(models.Model):
+    """A type of work: legal defense, monitoring, humanitarian aid ..."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("type of work")
+        verbose_name_plural = _("types of work")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_en or self.name_ru or self.name, "activity")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:activity_detail", kwargs={"slug": self.slug})
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_region(self, region: Region):
+        """Organizations in ``region`` or anywhere below it."""
+        return self.filter(region__path__startswith=region.path)
+
+    def with_public_contacts(self):
+        """Annotate ``public_*`` contact fields, empty where contacts are staff-only.
+
+        Public pages and exports read only these, never the raw fields, and
+        ``public_phones`` holds only the phones of organizations whose contacts
+        are public.
+        """
+        hidden = Value("")
+
+        def visible(field):
+            return Case(When(contacts_public=True, then=F(field)), default=hidden)
+
+        return self.annotate(
+            public_address_ru=visible("address_ru"),
+            public_address_en=visible("address_en"),
+            public_postal_code=visible("postal_code"),
+            public_email=visible("email"),
+        ).prefetch_related(
+            Prefetch(
+                "phones",
+                queryset=Phone.objects.filter(organization__contacts_public=True),
+                to_attr="public_phones",
+            )
+        )
+
+
+class Organization(models.Model):
+    """A human rights group, related NGO, commission, international body or network."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("human rights group")
+        NGO = "ngo", _("related NGO")
+        COMMISSION = "commission", _("official commission / ombudsman / state body")
+        INTERNATIONAL = "international", _("international organization")
+        NETWORK = "network", _("coalition / network")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+        CLOSED = "closed", _("closed")
+        UNKNOWN = "unknown", _("unknown")
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GROUP)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        help_text=_("Set when this entry is a branch of another organization."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="branches",
+    )
+    partners = models.ManyToManyField("self", verbose_name=_("partners"), blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    activities = models.ManyToManyField(
+        ActivityType, verbose_name=_("types of work"), blank=True, related_name="organizations"
+    )
+    description = models.TextField(_("description"), blank=True)
+    founded = models.PositiveSmallIntegerField(
+        _("founded"), null=True, blank=True, validators=year_validators()
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Drafts are never shown to the public.")
+    )
+    contacts_public = models.BooleanField(
+        _("contacts public"),
+        default=True,
+        help_text=_(
+            "When off, the address, phones and email are seen by staff only: "
+            "some people on this list are at risk."
+        ),
+    )
+    last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["group", "ngo", "commission", "international", "network"]),
+                name="organization_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "inactive", "closed", "unknown"]),
+                name="organization_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(founded__isnull=True) | Q(founded__gte=MIN_YEAR, founded__lte=MAX_YEAR),
+                name="organization_founded_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="organization_not_own_parent"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "name"], name="org_published_name_idx"),
+            models.Index(fields=["is_published", "updated_at"], name="org_published_updated_idx"),
+            models.Index(fields=["kind"], name="org_kind_idx"),
+            models.Index(fields=["status"], name="org_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_en or self.name_ru or self.name, "organization")
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:organization_detail", kwargs={"slug": self.slug})
+
+    def build_search_text(self) -> str:
+        return search_document(
+            self.name_ru, self.name_en, self.short_name_ru, self.short_name_en,
+            self.city_ru, self.city_en, self.description_ru, self.description_en,
+        )  # fmt: skip
+
+
+class Phone(models.Model):
+    class Kind(models.TextChoices):
+        TEL = "tel", _("telephone")
+        FAX = "fax", _("fax")
+        MOBILE = "mobile", _("mobile")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="phones"
+    )
+    number = models.CharField(_("number"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEL)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        ordering = ["organization", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["tel", "fax", "mobile"]), name="phone_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(number=""), name="phone_number_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.number}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Person(models.Model):
+    """A notable personality: an activist, an official, a researcher."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    biography = models.TextField(_("biography"), blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    organizations = models.ManyToManyField(
+        Organization,
+        through="Affiliation",
+        verbose_name=_("organizations"),
+        related_name="people",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name_en or self.name_ru or self.name, "person")
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:person_detail", kwargs={"slug": self.slug})
+
+    def build_search_text(self) -> str:
+        return search_document(
+            self.name_ru, self.name_en, self.title_ru, self.title_en,
+            self.biography_ru, self.biography_en,
+        )  # fmt: skip
+
+
+class AffiliationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(person__is_published=True, organization__is_published=True)
+
+
+class Affiliation(models.Model):
+    """A person's role in an organization: founder, board member, specialist ..."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="affiliations"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+    )
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("from (year)"), null=True, blank=True, validators=year_validators()
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("until (year)"), null=True, blank=True, validators=year_validators()
+    )
+
+    objects = AffiliationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["person", "organization"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(start_year__lte=F("end_year")),
+                name="affiliation_years_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.organization}" + (f" ({self.role})" if self.role else "")
+
