@@ -6,13 +6,17 @@ app_name = "directory"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
     path(
         "organizations/<slug:slug>/",
         views.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"),
+    path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/<slug:slug>/", views.ActivityDetailView.as_view(), name="activity_detail"),
+    path("people/", views.PersonListView.as_view(), name="person_list"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
 ]

@@ -10,6 +10,10 @@ def home(request):
     return render(request, "directory/home.html")
 
 
+def about(request):
+    return render(request, "directory/home.html")
+
+
 class OrganizationListView(ListView):
     queryset = Organization.objects.published()
     paginate_by = 50
@@ -19,12 +23,24 @@ class OrganizationDetailView(DetailView):
     queryset = Organization.objects.published().with_public_contacts()
 
 
+class RegionListView(ListView):
+    model = Region
+
+
 class RegionDetailView(DetailView):
     model = Region
 
 
+class ActivityListView(ListView):
+    model = ActivityType
+
+
 class ActivityDetailView(DetailView):
     model = ActivityType
+
+
+class PersonListView(ListView):
+    queryset = Person.objects.published()
 
 
 class PersonDetailView(DetailView):

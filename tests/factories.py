@@ -1,0 +1,100 @@
+"""factory_boy factories shared by every test."""
+
+import factory
+
+from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from publications.models import Publication, Series
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    name_en = factory.Sequence(lambda n: f"Region {n}")
+    name_ru = factory.Sequence(lambda n: f"Регион {n}")
+    kind = Region.Kind.SUBJECT
+
+
+class ActivityTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityType
+
+    name_en = factory.Sequence(lambda n: f"Activity {n}")
+    name_ru = factory.Sequence(lambda n: f"Деятельность {n}")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        skip_postgeneration_save = True
+
+    name_en = factory.Sequence(lambda n: f"Organization {n}")
+    name_ru = factory.Sequence(lambda n: f"Организация {n}")
+    kind = Organization.Kind.GROUP
+    status = Organization.Status.ACTIVE
+    region = factory.SubFactory(RegionFactory)
+    is_published = True
+    contacts_public = True
+
+    @factory.post_generation
+    def activities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.activities.set(extracted)
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phone
+
+    organization = factory.SubFactory(OrganizationFactory)
+    number = factory.Sequence(lambda n: f"+7 095 {n:03d}-00-00")
+    kind = Phone.Kind.TEL
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name_en = factory.Sequence(lambda n: f"Person {n}")
+    name_ru = factory.Sequence(lambda n: f"Персона {n}")
+    is_published = True
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role_en = "board member"
+    role_ru = "член правления"
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+
+    name_en = factory.Sequence(lambda n: f"Series {n}")
+    name_ru = factory.Sequence(lambda n: f"Серия {n}")
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publication
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Publication {n}")
+    title_ru = factory.Sequence(lambda n: f"Публикация {n}")
+    year = 1993
+    language = "ru"
+    status = Publication.Status.PUBLISHED
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+    @factory.post_generation
+    def editors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.editors.set(extracted)
