@@ -1,0 +1,247 @@
+"""The organization columns shared by the public export and the staff import.
+
+One definition, so that an exported file can be imported back unchanged.
+
+Columns, in this order (``COLUMNS``, the keys are also the JSON keys)::
+
+    id, name, name_ru, name_en, kind, region, region_path, city, address,
+    postal_code, phones, fax, email, website, activities, founded, status,
+    last_verified, updated_at, url
+
+Exporting (CSV or JSON)::
+
+    ctx = ExportContext(lang="ru", base_url="https://example.org", public=True)
+    writer.writerow(headers("ru"))
+    for org in export_queryset(queryset).iterator(chunk_size=1000):
+        row = organization_row(org, ctx)   # typed values: JSON as is
+        writer.writerow(csv_cells(row))    # strings: "; "-joined, neutralised
+
+- ``headers(lang)`` are the column titles in the export's language (English ones
+  are the keys themselves); ``header_map()`` recognises either language's titles.
+- ``name``, ``city`` and ``address`` are in the export's language, falling back
+  to the other language's text; ``name_ru``/``name_en`` keep both spellings.
+- ``kind``/``status`` are the choice labels in the export's language.
+- ``region`` is the region's name, ``region_path`` the names from the root down
+  to the region itself joined with `` / ``.
+- ``phones`` holds telephone and mobile numbers, ``fax`` the fax numbers;
+  several values in one cell are joined with ``"; "`` (``MULTI_SEPARATOR``).
+- ``founded`` is a year, ``last_verified`` an ISO date, ``updated_at`` an ISO
+  date-time in the site's time zone, ``url`` the absolute public page address
+  in the export's language.
+- With ``public=True`` (every public export) the contact columns (address,
+  postal code, phones, fax, email) are empty where ``contacts_public`` is off.
+- ``export_queryset()`` adds the ``select_related``/``prefetch_related`` needed so
+  that rows cost no query each; ``ExportContext`` loads every region's path once.
+
+Formula injection (OWASP): a CSV cell that begins with ``=``, ``+``, ``-``,
+``@``, tab or carriage return gets a leading apostrophe (``neutralise``), so a
+spreadsheet shows it as text and never evaluates it. A phone number keeps its
+digits intact: ``+7 095 206-81-71`` is written ``'+7 095 206-81-71``.
+``unneutralise`` removes that apostrophe again on import.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
+
+from .models import Organization, Phone, Region
+
+MULTI_SEPARATOR = "; "
+PATH_SEPARATOR = " / "
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISING_PREFIX = "'"
+
+# The contact columns that stay empty in a public export where contacts_public is off.
+RESTRICTED_COLUMNS = ("address", "postal_code", "phones", "fax", "email")
+# Derived columns that an import never writes.
+READ_ONLY_COLUMNS = ("name", "region_path", "updated_at", "url")
+
+COLUMN_TITLES = {
+    "id": pgettext_lazy("export column", "id"),
+    "name": pgettext_lazy("export column", "name"),
+    "name_ru": pgettext_lazy("export column", "name_ru"),
+    "name_en": pgettext_lazy("export column", "name_en"),
+    "kind": pgettext_lazy("export column", "kind"),
+    "region": pgettext_lazy("export column", "region"),
+    "region_path": pgettext_lazy("export column", "region_path"),
+    "city": pgettext_lazy("export column", "city"),
+    "address": pgettext_lazy("export column", "address"),
+    "postal_code": pgettext_lazy("export column", "postal_code"),
+    "phones": pgettext_lazy("export column", "phones"),
+    "fax": pgettext_lazy("export column", "fax"),
+    "email": pgettext_lazy("export column", "email"),
+    "website": pgettext_lazy("export column", "website"),
+    "activities": pgettext_lazy("export column", "activities"),
+    "founded": pgettext_lazy("export column", "founded"),
+    "status": pgettext_lazy("export column", "status"),
+    "last_verified": pgettext_lazy("export column", "last_verified"),
+    "updated_at": pgettext_lazy("export column", "updated_at"),
+    "url": pgettext_lazy("export column", "url"),
+}
+COLUMNS: tuple[str, ...] = tuple(COLUMN_TITLES)
+LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+
+
+def headers(lang: str) -> list[str]:
+    """The column titles in ``lang``."""
+    with translation.override(lang):
+        return [str(COLUMN_TITLES[key]) for key in COLUMNS]
+
+
+def header_key(title: str) -> str:
+    """A header cell folded for matching: case, spaces and BOM do not matter."""
+    return " ".join(title.replace("\ufeff", "").strip().lower().split())
+
+
+def header_map() -> dict[str, tuple[str, frozenset[str]]]:
+    """Folded title in any language -> (column key, languages using that title)."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    for lang in LANGUAGE_CODES:
+        for key, title in zip(COLUMNS, headers(lang), strict=True):
+            found.setdefault(header_key(title), (key, set()))[1].add(lang)
+    for key in (*COLUMNS, "slug"):
+        found.setdefault(header_key(key), (key, set()))
+    return {title: (key, frozenset(langs)) for title, (key, langs) in found.items()}
+
+
+def choice_labels(choices: type, lang: str) -> dict[str, str]:
+    """value -> label in ``lang`` for a TextChoices class."""
+    with translation.override(lang):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def neutralise(text: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula."""
+    if text and text.startswith(FORMULA_PREFIXES):
+        return NEUTRALISING_PREFIX + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Reverse ``neutralise``."""
+    if text.startswith(NEUTRALISING_PREFIX) and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
+def translated(obj, field_name: str, lang: str) -> str:
+    """``field_<lang>``, or the other language's text when that is empty."""
+    value = getattr(obj, f"{field_name}_{lang}", "") or ""
+    if value:
+        return value
+    for other in LANGUAGE_CODES:
+        value = getattr(obj, f"{field_name}_{other}", "") or ""
+        if value:
+            return value
+    return ""
+
+
+@dataclass
+class ExportContext:
+    """What a whole export shares: language, site address, labels, region paths."""
+
+    lang: str
+    base_url: str = ""
+    public: bool = True
+    kind_labels: dict[str, str] = field(init=False)
+    status_labels: dict[str, str] = field(init=False)
+    _regions: dict[int, Region] | None = field(init=False, default=None)
+    _paths: dict[int, str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self):
+        self.kind_labels = choice_labels(Organization.Kind, self.lang)
+        self.status_labels = choice_labels(Organization.Status, self.lang)
+
+    @property
+    def regions(self) -> dict[int, Region]:
+        if self._regions is None:
+            self._regions = {
+                region.pk: region
+                for region in Region.objects.only("id", "name_ru", "name_en", "path")
+            }
+        return self._regions
+
+    def region_path(self, region_id: int | None) -> str:
+        """Names from the root down to the region itself, in one query per export."""
+        if region_id is None:
+            return ""
+        if region_id not in self._paths:
+            region = self.regions.get(region_id)
+            if region is None:
+                return ""
+            ids = [int(part) for part in region.path.strip("/").split("/") if part]
+            names = [
+                translated(self.regions[i], "name", self.lang) for i in ids if i in self.regions
+            ]
+            self._paths[region_id] = PATH_SEPARATOR.join(names)
+        return self._paths[region_id]
+
+    def url(self, org: Organization) -> str:
+        with translation.override(self.lang):
+            return self.base_url.rstrip("/") + org.get_absolute_url()
+
+
+def export_queryset(queryset):
+    """``queryset`` with what ``organization_row`` reads, fetched in bulk."""
+    return queryset.select_related("region").prefetch_related("phones", "activities")
+
+
+def organization_row(org: Organization, ctx: ExportContext) -> dict:
+    """One organization as typed values keyed by ``COLUMNS`` (JSON-ready)."""
+    hidden = ctx.public and not org.contacts_public
+    phones = [] if hidden else list(org.phones.all())
+    lang = ctx.lang
+    return {
+        "id": org.pk,
+        "name": translated(org, "name", lang),
+        "name_ru": org.name_ru or "",
+        "name_en": org.name_en or "",
+        "kind": ctx.kind_labels.get(org.kind, org.kind),
+        "region": translated(org.region, "name", lang) if org.region_id else "",
+        "region_path": ctx.region_path(org.region_id),
+        "city": translated(org, "city", lang),
+        "address": "" if hidden else translated(org, "address", lang),
+        "postal_code": "" if hidden else org.postal_code,
+        "phones": [p.number for p in phones if p.kind != Phone.Kind.FAX],
+        "fax": [p.number for p in phones if p.kind == Phone.Kind.FAX],
+        "email": "" if hidden else org.email,
+        "website": org.website,
+        "activities": sorted(
+            translated(activity, "name", lang) for activity in org.activities.all()
+        ),
+        "founded": org.founded,
+        "status": ctx.status_labels.get(org.status, org.status),
+        "last_verified": org.last_verified.isoformat() if org.last_verified else None,
+        "updated_at": (
+            timezone.localtime(org.updated_at).isoformat(timespec="seconds")
+            if org.updated_at
+            else None
+        ),
+        "url": ctx.url(org),
+    }
+
+
+def cell_text(value) -> str:
+    """A typed value as the plain text of a cell (before neutralising)."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return MULTI_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_cells(row: dict) -> list[str]:
+    """The CSV cells of ``organization_row``'s result, in column order."""
+    return [neutralise(cell_text(row[key])) for key in COLUMNS]
+
+
+def split_multi(text: str) -> list[str]:
+    """The values of a multi-value cell; ``;`` with or without a space separates."""
+    return [part.strip() for part in text.split(";") if part.strip()]
