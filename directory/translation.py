@@ -1,6 +1,7 @@
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActivityType, Affiliation, Organization, Person, Region
+from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
 
 @register(Region)
@@ -26,3 +27,17 @@ class PersonTranslationOptions(TranslationOptions):
 @register(Affiliation)
 class AffiliationTranslationOptions(TranslationOptions):
     fields = ("role",)
+
+
+# History is registered after the translation fields exist: a HistoricalRecords
+# attribute in models.py would build the historical models before modeltranslation
+# adds name_ru/name_en, and they would then record only the untranslated columns.
+for model, options in (
+    (Region, {}),
+    (ActivityType, {}),
+    (Organization, {"m2m_fields": ["activities"], "excluded_fields": ["search_text"]}),
+    (Phone, {}),
+    (Person, {"excluded_fields": ["search_text"]}),
+    (Affiliation, {}),
+):
+    simple_history.register(model, **options)

@@ -1,3 +1,4 @@
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Publication, Series
@@ -11,3 +12,10 @@ class SeriesTranslationOptions(TranslationOptions):
 @register(Publication)
 class PublicationTranslationOptions(TranslationOptions):
     fields = ("title", "city", "description")
+
+
+# Registered after the translation fields exist (see directory/translation.py).
+simple_history.register(Series)
+simple_history.register(
+    Publication, m2m_fields=["topics", "editors"], excluded_fields=["search_text"]
+)

@@ -4,6 +4,7 @@ Development works with nothing set: SQLite in the project folder, debug on.
 With DJANGO_DEBUG off, a missing DJANGO_SECRET_KEY stops the start-up.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    "simple_history",
+    "axes",
     "directory",
     "publications",
 ]
@@ -66,8 +69,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records request.user as the author of every history entry.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rightsnet.urls"
@@ -146,6 +153,31 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+# django-axes: 5 failed logins for one username from one address lock that pair
+# out for 15 minutes. Authentication without a request (scripts, test clients)
+# is not throttled; every login form passes its request.
+AUTHENTICATION_BACKENDS = [
+    "rightsnet.auth.RequestAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+
+# Bulk import of organizations: the largest CSV accepted in the admin and by
+# the import_organizations command, and where an uploaded file waits between
+# preview and confirmation.
+IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_COMMAND_MAX_BYTES = int(
+    os.environ.get("DJANGO_IMPORT_COMMAND_MAX_BYTES", str(200 * 1024 * 1024))
+)
+IMPORT_UPLOAD_DIR = Path(os.environ.get("DJANGO_IMPORT_UPLOAD_DIR", BASE_DIR / "var" / "imports"))
 
 LOGGING = {
     "version": 1,
