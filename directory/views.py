@@ -1,17 +1,27 @@
 """Public pages of the directory (placeholders until the public site lands)."""
 
 from django.shortcuts import render
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
 
+from . import page_selectors
 from .models import ActivityType, Organization, Person, Region
 
 
 def home(request):
-    return render(request, "directory/home.html")
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "activities": page_selectors.activities_with_counts(),
+            "top_regions": page_selectors.top_regions(),
+            "recent": page_selectors.recently_updated(),
+            "org_count": page_selectors.published_count(),
+        },
+    )
 
 
 def about(request):
-    return render(request, "directory/home.html")
+    return render(request, "directory/about.html")
 
 
 class OrganizationListView(ListView):
@@ -20,23 +30,43 @@ class OrganizationListView(ListView):
 
 
 class OrganizationDetailView(DetailView):
-    queryset = Organization.objects.published().with_public_contacts()
+    template_name = "directory/organization_detail.html"
+
+    def get_object(self, queryset=None):
+        return page_selectors.organization_detail(self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["similar"] = page_selectors.similar_organizations(self.object)
+        return context
 
 
 class RegionListView(ListView):
-    model = Region
+    template_name = "directory/region_list.html"
+    context_object_name = "tree"
+
+    def get_queryset(self):
+        return page_selectors.region_tree()
 
 
-class RegionDetailView(DetailView):
-    model = Region
+class RegionDetailView(View):
+    def get(self, request, slug):
+        context = page_selectors.region_landing(slug)
+        return render(request, "directory/region_detail.html", context)
 
 
 class ActivityListView(ListView):
-    model = ActivityType
+    template_name = "directory/activity_list.html"
+    context_object_name = "activities"
+
+    def get_queryset(self):
+        return page_selectors.activities_with_counts()
 
 
-class ActivityDetailView(DetailView):
-    model = ActivityType
+class ActivityDetailView(View):
+    def get(self, request, slug):
+        context = page_selectors.activity_landing(slug)
+        return render(request, "directory/activity_detail.html", context)
 
 
 class PersonListView(ListView):
@@ -44,4 +74,7 @@ class PersonListView(ListView):
 
 
 class PersonDetailView(DetailView):
-    queryset = Person.objects.published()
+    template_name = "directory/person_detail.html"
+
+    def get_object(self, queryset=None):
+        return page_selectors.person_detail(self.kwargs["slug"])

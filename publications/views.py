@@ -2,6 +2,7 @@
 
 from django.views.generic import DetailView, ListView
 
+from . import page_selectors
 from .models import Publication
 
 
@@ -10,4 +11,7 @@ class PublicationListView(ListView):
 
 
 class PublicationDetailView(DetailView):
-    queryset = Publication.objects.published()
+    template_name = "publications/publication_detail.html"
+
+    def get_object(self, queryset=None):
+        return page_selectors.publication_detail(self.kwargs["slug"])

@@ -1,9 +1,13 @@
 """Template helpers shared by every public page."""
 
+import json
+
 from django import template
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 register = template.Library()
 
@@ -53,3 +57,132 @@ def tr_text(obj, field: str) -> str:
         if value:
             return value
     return ""
+
+
+# The same escapes as django.utils.html.json_script: no "</script>" or "<!--"
+# can survive inside the script element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+_LANGUAGE_NAMES = {"ru": gettext_lazy("Russian"), "en": gettext_lazy("English")}
+
+_PHONE_ORDER = ["tel", "mobile", "fax"]
+
+
+def ld_json_script(data: dict) -> str:
+    """A ``<script type="application/ld+json">`` element, safely escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
+    )
+
+
+@register.simple_tag(takes_context=True)
+def organization_json_ld(context, organization) -> str:
+    """schema.org data for an organization: public contact fields only."""
+    request = context.get("request")
+    url = organization.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NGO" if organization.kind in {"group", "ngo", "network"} else "Organization",
+        "name": tr_text(organization, "name"),
+        "url": request.build_absolute_uri(url) if request else url,
+    }
+    names = {
+        value
+        for value in (
+            organization.name_ru,
+            organization.name_en,
+            organization.short_name_ru,
+            organization.short_name_en,
+        )
+        if value and value != data["name"]
+    }
+    if names:
+        data["alternateName"] = sorted(names)
+    if organization.website:
+        data["sameAs"] = organization.website
+    if organization.founded:
+        data["foundingDate"] = str(organization.founded)
+    if organization.region_id:
+        data["areaServed"] = {
+            "@type": "AdministrativeArea",
+            "name": tr_text(organization.region, "name"),
+        }
+    address = public_address(organization)
+    if address or getattr(organization, "public_postal_code", ""):
+        postal = {"@type": "PostalAddress"}
+        if address:
+            postal["streetAddress"] = address
+        if organization.public_postal_code:
+            postal["postalCode"] = organization.public_postal_code
+        city = tr_text(organization, "city")
+        if city:
+            postal["addressLocality"] = city
+        data["address"] = postal
+    phones = getattr(organization, "public_phones", [])
+    telephones = [phone.number for phone in phones if phone.kind != "fax"]
+    faxes = [phone.number for phone in phones if phone.kind == "fax"]
+    if telephones:
+        data["telephone"] = telephones[0] if len(telephones) == 1 else telephones
+    if faxes:
+        data["faxNumber"] = faxes[0] if len(faxes) == 1 else faxes
+    if getattr(organization, "public_email", ""):
+        data["email"] = organization.public_email
+    return ld_json_script(data)
+
+
+def public_address(organization) -> str:
+    """The public address in the current language, else the other one (plain text)."""
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    for language in [current, *LANGUAGE_CODES]:
+        value = getattr(organization, f"public_address_{language}", "")
+        if value:
+            return value
+    return ""
+
+
+@register.simple_tag
+def tr_public_address(organization) -> str:
+    """Like ``tr`` for the annotated public address (empty when contacts are staff-only)."""
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    value = getattr(organization, f"public_address_{current}", "")
+    if value:
+        return value
+    for language in LANGUAGE_CODES:
+        value = getattr(organization, f"public_address_{language}", "")
+        if language != current and value:
+            return format_html(
+                '<span lang="{}">{}</span> <small class="fallback-note">{}</small>',
+                language,
+                value,
+                _fallback_note(language),
+            )
+    return ""
+
+
+@register.simple_tag
+def phones_by_kind(phones) -> list[tuple[str, list]]:
+    """``[(label, [phone, ...]), ...]``: telephones, then mobiles, then faxes."""
+    from directory.models import Phone
+
+    labels = dict(Phone.Kind.choices)
+    groups = []
+    for kind in _PHONE_ORDER:
+        numbers = [phone for phone in phones if phone.kind == kind]
+        if numbers:
+            groups.append((labels[kind], numbers))
+    return groups
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """"ru" -> "Russian" in the interface language; an unknown code is shown as is."""
+    return _LANGUAGE_NAMES.get((code or "").lower(), code)
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """A ``tel:`` URL: digits and a leading plus only."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return f"tel:{'+' if number.strip().startswith('+') else ''}{digits}"

@@ -1,0 +1,227 @@
+"""Reads for the public pages other than the faceted lists.
+
+Every function here returns published entries only, and follows relations
+through published entries only: a draft parent, branch, partner, person or
+publisher is never listed, linked or counted.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from publications.models import Publication
+
+from .models import ActivityType, Affiliation, Organization, Person, Region
+
+SIMILAR_LIMIT = 5
+RECENT_LIMIT = 8
+LANDING_LIMIT = 10
+
+
+@dataclass
+class RegionNode:
+    region: Region
+    count: int = 0
+    children: list["RegionNode"] = field(default_factory=list)
+
+
+def region_counts() -> dict[int, int]:
+    """Published organizations per region, each region counting its whole subtree."""
+    direct = dict(
+        Organization.objects.published()
+        .filter(region__isnull=False)
+        .values_list("region")
+        .annotate(n=Count("id"))
+        .values_list("region", "n")
+    )
+    paths = dict(Region.objects.values_list("id", "path"))
+    totals = dict.fromkeys(paths, 0)
+    for region_id, n in direct.items():
+        for part in (paths.get(region_id) or "").strip("/").split("/"):
+            if part and int(part) in totals:
+                totals[int(part)] += n
+    return totals
+
+
+def region_tree() -> list[RegionNode]:
+    """Every region as a tree of nodes with subtree counts, in two queries."""
+    regions = list(Region.objects.order_by("depth", "name"))
+    counts = region_counts()
+    nodes = {region.pk: RegionNode(region, counts.get(region.pk, 0)) for region in regions}
+    roots = []
+    for region in regions:
+        node = nodes[region.pk]
+        parent = nodes.get(region.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def top_regions(limit: int = 12) -> list[RegionNode]:
+    """Top-level regions with at least one published organization, largest first."""
+    roots = [node for node in region_tree() if node.count]
+    for node in roots:
+        node.children = sorted((c for c in node.children if c.count), key=lambda c: -c.count)
+    return sorted(roots, key=lambda node: (-node.count, node.region.name))[:limit]
+
+
+def activities_with_counts():
+    """Every type of work with its number of published organizations."""
+    return ActivityType.objects.annotate(
+        org_count=Count("organizations", filter=Q(organizations__is_published=True))
+    ).order_by("name")
+
+
+def recently_updated(limit: int = RECENT_LIMIT):
+    return (
+        Organization.objects.published()
+        .select_related("region")
+        .order_by("-updated_at", "pk")[:limit]
+    )
+
+
+def published_count() -> int:
+    return Organization.objects.published().count()
+
+
+def organization_detail(slug: str) -> Organization:
+    """A published organization with public contacts and published relations only."""
+    published = Organization.objects.published()
+    queryset = (
+        published.with_public_contacts()
+        .select_related("region")
+        .prefetch_related(
+            "activities",
+            Prefetch(
+                "branches",
+                queryset=published.select_related("region").order_by("name"),
+                to_attr="public_branches",
+            ),
+            Prefetch(
+                "partners",
+                queryset=published.select_related("region").order_by("name"),
+                to_attr="public_partners",
+            ),
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.filter(person__is_published=True)
+                .select_related("person")
+                .order_by("person__name", "pk"),
+                to_attr="public_affiliations",
+            ),
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.published().order_by("year", "title"),
+                to_attr="public_publications",
+            ),
+        )
+    )
+    try:
+        organization = queryset.get(slug=slug)
+    except Organization.DoesNotExist:
+        raise Http404("No such organization") from None
+    # A draft parent is treated as no parent at all.
+    organization.public_parent = (
+        published.filter(pk=organization.parent_id).first() if organization.parent_id else None
+    )
+    organization.region_trail = organization.region.ancestors(include_self=True) if organization.region else []
+    return organization
+
+
+def similar_organizations(organization: Organization, limit: int = SIMILAR_LIMIT):
+    """Published groups in the same region doing similar work, most shared activities first.
+
+    "Same region" is the subtree of the organization's region, or of its parent
+    when the region is a city, so that a city group sees its whole province.
+    """
+    activity_ids = [activity.pk for activity in organization.activities.all()]
+    region = organization.region
+    if not activity_ids or region is None:
+        return []
+    if region.kind == Region.Kind.CITY and region.parent_id and len(organization.region_trail) > 1:
+        region = organization.region_trail[-2]
+    return list(
+        Organization.objects.published()
+        .in_region(region)
+        .exclude(pk=organization.pk)
+        .filter(activities__in=activity_ids)
+        .annotate(shared=Count("activities", distinct=True))
+        .select_related("region")
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=ActivityType.objects.filter(pk__in=activity_ids).order_by("name"),
+                to_attr="shared_activities",
+            )
+        )
+        .order_by("-shared", "name")[:limit]
+    )
+
+
+def person_detail(slug: str) -> Person:
+    published_orgs = Organization.objects.published()
+    queryset = (
+        Person.objects.published()
+        .select_related("region")
+        .prefetch_related(
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.filter(organization__in=published_orgs)
+                .select_related("organization")
+                .order_by("organization__name", "pk"),
+                to_attr="public_affiliations",
+            ),
+            Prefetch(
+                "edited_publications",
+                queryset=Publication.objects.published().order_by("year", "title"),
+                to_attr="public_publications",
+            ),
+        )
+    )
+    try:
+        return queryset.get(slug=slug)
+    except Person.DoesNotExist:
+        raise Http404("No such person") from None
+
+
+def region_landing(slug: str):
+    """A region with its breadcrumb, sub-regions with counts and first published groups."""
+    try:
+        region = Region.objects.get(slug=slug)
+    except Region.DoesNotExist:
+        raise Http404("No such region") from None
+    counts = region_counts()
+    children = list(region.children.order_by("name"))
+    for child in children:
+        child.org_count = counts.get(child.pk, 0)
+    organizations = (
+        Organization.objects.published()
+        .in_region(region)
+        .select_related("region")
+        .order_by("name")
+    )
+    return {
+        "region": region,
+        "trail": region.ancestors(include_self=False),
+        "children": children,
+        "org_count": counts.get(region.pk, 0),
+        "organizations": organizations[:LANDING_LIMIT],
+    }
+
+
+def activity_landing(slug: str):
+    try:
+        activity = ActivityType.objects.get(slug=slug)
+    except ActivityType.DoesNotExist:
+        raise Http404("No such type of work") from None
+    organizations = (
+        Organization.objects.published()
+        .filter(activities=activity)
+        .select_related("region")
+        .order_by("name")
+    )
+    return {
+        "activity": activity,
+        "org_count": organizations.count(),
+        "organizations": organizations[:LANDING_LIMIT],
+    }

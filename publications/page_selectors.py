@@ -1,0 +1,31 @@
+"""Reads for the publication detail page: published entries and relations only."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from directory.models import Person
+
+from .models import Publication
+
+
+def publication_detail(slug: str) -> Publication:
+    """A published book; a draft publisher or editor is left out as if absent."""
+    queryset = (
+        Publication.objects.published()
+        .select_related("series", "publisher")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "editors",
+                queryset=Person.objects.published().order_by("name"),
+                to_attr="public_editors",
+            ),
+        )
+    )
+    try:
+        publication = queryset.get(slug=slug)
+    except Publication.DoesNotExist:
+        raise Http404("No such publication") from None
+    publisher = publication.publisher
+    publication.public_publisher = publisher if publisher and publisher.is_published else None
+    return publication
