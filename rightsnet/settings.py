@@ -152,6 +152,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Off by default: HTTPS redirects and HSTS usually belong to the reverse proxy in
+    # front of gunicorn (`check --deploy` warns W008/W004 until these are set).
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+    _hsts = os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0").strip() or "0"
+    if not _hsts.isdigit():
+        raise ImproperlyConfigured("DJANGO_SECURE_HSTS_SECONDS must be a whole number of seconds.")
+    SECURE_HSTS_SECONDS = int(_hsts)
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
