@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 register = template.Library()
 
@@ -63,7 +63,10 @@ def tr_text(obj, field: str) -> str:
 # can survive inside the script element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
-_LANGUAGE_NAMES = {"ru": gettext_lazy("Russian"), "en": gettext_lazy("English")}
+_LANGUAGE_NAMES = {
+    "ru": pgettext_lazy("language of a text", "Russian"),
+    "en": pgettext_lazy("language of a text", "English"),
+}
 
 _PHONE_ORDER = ["tel", "mobile", "fax"]
 
