@@ -1,0 +1,135 @@
+"""Query-string filters of the organization and people lists.
+
+The FilterSets validate and clean the parameters (see ``rightsnet.facets``) and
+know how to apply each one; the selectors in ``directory/selectors.py`` combine
+them into results and facets. Regions and types of work are looked up in memory
+from ``lookups`` that the selector loads once per request.
+"""
+
+from dataclasses import dataclass, field
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from rightsnet.facets import FacetFilterSet, RegionTree
+
+from . import search
+from .models import ActivityType, Affiliation, Organization, Person
+
+
+@dataclass
+class Lookups:
+    """Everything a FilterSet needs to know about slugs, loaded once per request."""
+
+    regions: RegionTree
+    activities: dict[str, ActivityType] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+
+
+class SearchFilterSet(FacetFilterSet):
+    """Parameters common to every directory list: ``q`` and ``region``."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    region = django_filters.CharFilter(label=_("Region"), method="filter_region")
+
+    single_valued = frozenset({"q", "region", "sort"})
+    max_lengths = {"q": search.MAX_QUERY_LENGTH}
+    region_field = "region"
+
+    def __init__(self, data=None, queryset=None, *, lookups: Lookups, **kwargs):
+        self.lookups = lookups
+        super().__init__(data, queryset, **kwargs)
+
+    def choices_for(self, name):
+        if name == "region":
+            return self.lookups.regions.by_slug
+        return None
+
+    @property
+    def selected_region(self):
+        slug = (self.params.get("region") or [None])[0]
+        return self.lookups.regions.by_slug.get(slug) if slug else None
+
+    @property
+    def query_text(self) -> str:
+        return (self.params.get("q") or [""])[0]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(search.text_filter(value))
+
+    def filter_region(self, queryset, name, value):
+        region = self.lookups.regions.by_slug.get(value)
+        if region is None:
+            return queryset
+        ids = self.lookups.regions.descendant_ids(region)
+        return queryset.filter(**{f"{self.region_field}_id__in": ids})
+
+
+class OrganizationFilterSet(SearchFilterSet):
+    activity = django_filters.MultipleChoiceFilter(
+        label=_("Type of work"), method="filter_activity"
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=Organization.Kind.choices, method="filter_in"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Organization.Status.choices, method="filter_in"
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "region", "activity", "kind", "status"]
+
+    def prepare_filters(self):
+        self.filters["activity"].extra["choices"] = [
+            (slug, slug) for slug in self.lookups.activities
+        ]
+
+    def choices_for(self, name):
+        if name == "activity":
+            return self.lookups.activities
+        if name in ("kind", "status"):
+            return dict(self.base_filters[name].extra["choices"])
+        return super().choices_for(name)
+
+    def filter_activity(self, queryset, name, value):
+        ids = [
+            self.lookups.activities[slug].pk for slug in value if slug in self.lookups.activities
+        ]
+        through = Organization.activities.through.objects.filter(
+            organization_id=OuterRef("pk"), activitytype_id__in=ids
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_in(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__in": list(value)})
+
+
+class PersonFilterSet(SearchFilterSet):
+    organization = django_filters.MultipleChoiceFilter(
+        label=_("Organization"), method="filter_organization"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "region", "organization"]
+
+    def prepare_filters(self):
+        self.filters["organization"].extra["choices"] = [
+            (slug, slug) for slug in self.lookups.organizations
+        ]
+
+    def choices_for(self, name):
+        if name == "organization":
+            return self.lookups.organizations
+        return super().choices_for(name)
+
+    def filter_organization(self, queryset, name, value):
+        ids = [
+            self.lookups.organizations[slug].pk
+            for slug in value
+            if slug in self.lookups.organizations
+        ]
+        affiliations = Affiliation.objects.filter(person_id=OuterRef("pk"), organization_id__in=ids)
+        return queryset.filter(Exists(affiliations))

@@ -1,0 +1,142 @@
+"""Full-text matching shared by organizations, people and publications.
+
+Each searchable model stores ``search_text`` (see ``rightsnet.text.search_document``):
+its words lower-cased with ё as е, then the same words transliterated to Latin and
+folded so that variant romanisations coincide. A query is cut into words; each word
+is stemmed (Russian Snowball for Cyrillic, English for Latin), normalised the same
+way as the stored text, and matched as a substring, so the match is the same on
+SQLite and PostgreSQL: case-insensitive for Cyrillic, ``ё`` = ``е``, ``Memorial``
+finds ``Мемориал``, ``правозащитных`` finds ``правозащитная``. Every word must match.
+
+Ranking: on PostgreSQL by ``SearchRank`` over weighted ``SearchVector`` of the name,
+city and description fields with the ``russian`` and ``english`` configurations; on
+both databases, ties (and SQLite entirely) are ordered by how many words start a
+word in the text and by how early the first word appears (names come first in
+``search_text``).
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+import snowballstemmer
+from django.db import connection
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models.functions import StrIndex
+
+from rightsnet.text import fold_latin, has_cyrillic, normalize, words
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 12
+MIN_STEM_LENGTH = 3
+
+
+@cache
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(language)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return a[:n]
+
+
+def _stem(word: str, language: str) -> str:
+    """The stem as a prefix of the word (Snowball may rewrite a final letter)."""
+    stem = _common_prefix(_stemmer(language).stemWord(word), word)
+    return stem if len(stem) >= MIN_STEM_LENGTH else word
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query word: the substrings any one of which makes it match."""
+
+    word: str
+    variants: tuple[str, ...]
+
+
+def clean_query(q: str) -> str:
+    """The query without NUL bytes and surplus space (not truncated)."""
+    return " ".join((q or "").replace("\x00", " ").split())
+
+
+def terms(q: str) -> list[Term]:
+    """The words of ``q`` as match terms, at most ``MAX_WORDS``, duplicates dropped."""
+    result: list[Term] = []
+    seen: set[str] = set()
+    for word in words(q)[:MAX_WORDS]:
+        if word in seen:
+            continue
+        seen.add(word)
+        if has_cyrillic(word):
+            stem = _stem(word, "russian")
+            variants = [normalize(stem), fold_latin(stem)]
+        else:
+            folded = fold_latin(word)
+            variants = [_stem(folded, "english")]
+        unique = tuple(dict.fromkeys(v for v in variants if v))
+        if unique:
+            result.append(Term(word=word, variants=unique))
+    return result
+
+
+def text_filter(q: str, field: str = "search_text") -> Q:
+    """A ``Q`` that every word of ``q`` matches ``field`` (empty ``Q`` for no words)."""
+    condition = Q()
+    for term in terms(q):
+        any_variant = Q()
+        for variant in term.variants:
+            any_variant |= Q(**{f"{field}__contains": variant})
+        condition &= any_variant
+    return condition
+
+
+def word_start_score(q: str, field: str = "search_text") -> Expression:
+    """How many query words start a word of the text (a portable relevance signal)."""
+    score: Expression = Value(0)
+    for term in terms(q):
+        starts = Q()
+        for variant in term.variants:
+            starts |= Q(**{f"{field}__contains": f" {variant}"})
+        score = score + Case(When(starts, then=Value(1)), default=Value(0))
+    return score
+
+
+def first_position(q: str, field: str = "search_text") -> Expression:
+    """Where the first query word first appears: names come first in the text."""
+    found = terms(q)
+    if not found:
+        return Value(0, output_field=IntegerField())
+    variants = found[0].variants
+    whens = [
+        When(**{f"{field}__contains": variant}, then=StrIndex(field, Value(variant)))
+        for variant in variants
+    ]
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def uses_postgres_ranking() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def postgres_rank(q: str, fields: list[tuple[str, str, str]]) -> Expression:
+    """``SearchRank`` of ``q`` over ``(field, weight, config)`` vectors (PostgreSQL only).
+
+    Both the Russian and the English configuration parse the query, so a Russian
+    word is stemmed as Russian and an English one as English.
+    """
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = None
+    for field, weight, config in fields:
+        part = SearchVector(field, weight=weight, config=config)
+        vector = part if vector is None else vector + part
+    # Words are runs of letters and digits only, safe in to_tsquery's syntax.
+    raw = " | ".join(f"{term.word}:*" for term in terms(q))
+    query = SearchQuery(raw, search_type="raw", config="russian") | SearchQuery(
+        raw, search_type="raw", config="english"
+    )
+    return SearchRank(vector, query)

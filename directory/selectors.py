@@ -1,0 +1,389 @@
+"""Reads behind the organization and people lists: search, filters, facets.
+
+The export (issue 4) calls the same selectors as the list pages, so a list and its
+download can never disagree. Contract of ``organization_search`` and
+``person_search``:
+
+- keyword-only ``params`` (``request.GET`` or any ``{name: [values]}`` mapping; bad
+  values are dropped with a note, never raised) and ``language`` (``"ru"``/``"en"``:
+  the language of labels, notes and of the name used for sorting);
+- returns a ``rightsnet.facets.SearchResult`` whose ``queryset`` holds only
+  published rows, filtered and sorted exactly as the list shows them across all its
+  pages, not paginated. It is ready to stream: ``select_related("region")``, types
+  of work prefetched in ``public_activities`` (organizations) and, for
+  organizations, ``with_public_contacts()`` applied, so contact details must be read
+  from ``public_email``, ``public_address_ru/en``, ``public_postal_code`` and
+  ``public_phones``, never from the raw fields. People carry ``public_affiliations``
+  (affiliations with published organizations only). ``total`` is one COUNT query;
+  ``facets`` run only when read; ``querystring`` is the cleaned query string for
+  links such as the export's.
+"""
+
+from django.db.models import Count, F, Prefetch, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from rightsnet import facets
+from rightsnet.facets import SearchResult
+
+from . import search
+from .filters import Lookups, OrganizationFilterSet, PersonFilterSet
+from .models import ActivityType, Affiliation, Organization, Person, Region
+
+ORGANIZATION_SORTS = {
+    "relevance": _("relevance"),
+    "name": _("name"),
+    "-updated": _("recently updated"),
+    "founded": _("year founded"),
+}
+PERSON_SORTS = {
+    "relevance": _("relevance"),
+    "name": _("name"),
+    "-updated": _("recently updated"),
+}
+ORGANIZATION_RANK_FIELDS = [
+    ("name_ru", "A", "russian"),
+    ("name_en", "A", "english"),
+    ("short_name_ru", "A", "russian"),
+    ("short_name_en", "A", "english"),
+    ("city_ru", "B", "russian"),
+    ("city_en", "B", "english"),
+    ("description_ru", "C", "russian"),
+    ("description_en", "C", "english"),
+]
+PERSON_RANK_FIELDS = [
+    ("name_ru", "A", "russian"),
+    ("name_en", "A", "english"),
+    ("title_ru", "B", "russian"),
+    ("title_en", "B", "english"),
+    ("biography_ru", "C", "russian"),
+    ("biography_en", "C", "english"),
+]
+# The people list offers the organizations with the most people, plus the chosen ones.
+ORGANIZATION_FACET_SIZE = 25
+
+
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or "ru").split("-")[0]
+
+
+def region_tree() -> facets.RegionTree:
+    """Every region, for facets and breadcrumbs (one query)."""
+    return facets.RegionTree(
+        Region.objects.only("id", "slug", "name_ru", "name_en", "parent_id", "path", "depth")
+    )
+
+
+def activity_lookup() -> dict[str, ActivityType]:
+    """Every type of work by slug, in name order (one query)."""
+    return {a.slug: a for a in ActivityType.objects.only("id", "slug", "name_ru", "name_en")}
+
+
+def translated_order(field: str, language: str):
+    """Order by ``field`` in ``language``, falling back to the other language."""
+    other = "en" if language == "ru" else "ru"
+    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_{other}"), F(field))
+
+
+def _sort_sequence(sort: str, *, q: str, language: str, name_field: str, rank_fields) -> list:
+    name = translated_order(name_field, language)
+    if sort == "relevance":
+        keys = []
+        if search.uses_postgres_ranking():
+            keys.append(search.postgres_rank(q, rank_fields).desc())
+        keys += [
+            search.word_start_score(q).desc(),
+            search.first_position(q).asc(),
+            name.asc(),
+            F("pk").asc(),
+        ]
+        return keys
+    if sort == "-updated":
+        return [F("updated_at").desc(), F("pk").desc()]
+    if sort == "founded":
+        return [F("founded").asc(nulls_last=True), name.asc(), F("pk").asc()]
+    return [name.asc(), F("pk").asc()]
+
+
+def _sort(params, filterset, sorts: dict, notes: list[str]) -> tuple[str, list]:
+    q = filterset.query_text
+    allowed = dict(sorts) if q else {k: v for k, v in sorts.items() if k != "relevance"}
+    default = "relevance" if q else "name"
+    if params.get("sort") == ["relevance"] and not q:
+        params.pop("sort")
+        notes.append(str(_("Sorting by relevance needs a search query: sorted by name.")))
+        return default, [(k, str(v)) for k, v in allowed.items()]
+    sort = facets.sort_value(params, allowed, default, notes)
+    return sort, [(k, str(v)) for k, v in allowed.items()]
+
+
+def organization_search(*, params, language: str | None = None) -> SearchResult:
+    """Published organizations matching ``params``, with facets; see the module docstring."""
+    language = _language(language)
+    with translation.override(language):
+        lookups = Lookups(regions=region_tree(), activities=activity_lookup())
+        base = Organization.objects.published()
+        filterset = OrganizationFilterSet(params, base, lookups=lookups)
+        notes = filterset.notes
+        cleaned = filterset.params
+        sort, sort_options = _sort(cleaned, filterset, ORGANIZATION_SORTS, notes)
+        q = filterset.query_text
+        filtered = filterset.filter_queryset(base)
+        queryset = (
+            filtered.order_by(
+                *_sort_sequence(
+                    sort,
+                    q=q,
+                    language=language,
+                    name_field="name",
+                    rank_fields=ORGANIZATION_RANK_FIELDS,
+                )  # fmt: skip
+            )
+            .select_related("region")
+            .prefetch_related(
+                Prefetch(
+                    "activities",
+                    queryset=ActivityType.objects.only("id", "slug", "name_ru", "name_en"),
+                    to_attr="public_activities",
+                )
+            )
+            .with_public_contacts()
+        )
+        chips = _organization_chips(filterset, lookups)
+
+    def build_facets() -> list[facets.Facet]:
+        return _organization_facets(filterset, base, lookups)
+
+    result = SearchResult(
+        queryset=queryset,
+        params=cleaned,
+        notes=notes,
+        language=language,
+        sort=sort,
+        sort_options=sort_options,
+        active_filters=chips,
+        facet_builder=build_facets,
+        q=q,
+        # Count without the ranking expressions, which PostgreSQL would compute per row.
+        count_queryset=filtered,
+    )
+    return result
+
+
+def _activity_labels(lookups: Lookups):
+    labels, langs = {}, {}
+    for slug, activity in lookups.activities.items():
+        labels[slug], langs[slug] = facets.label_of(activity, "name")
+    return labels, langs
+
+
+def _organization_chips(filterset, lookups: Lookups) -> list[facets.Chip]:
+    params = filterset.params
+    labels, langs = _activity_labels(lookups)
+    return [
+        *facets.query_chip(params),
+        *facets.region_chip("region", _("Region"), params, filterset.selected_region),
+        *facets.choice_chips("activity", _("Type of work"), params, labels, langs),
+        *facets.choice_chips("kind", _("Kind"), params, dict(Organization.Kind.choices)),
+        *facets.choice_chips("status", _("Status"), params, dict(Organization.Status.choices)),
+    ]
+
+
+def _organization_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
+    params = filterset.params
+
+    def others(name):
+        return filterset.filter_queryset(base, exclude={name})
+
+    region_counts = facets.count_by(others("region"), "region_id")
+    activity_counts_by_id = facets.count_through(
+        Organization.activities.through.objects.all(),
+        "organization_id",
+        "activitytype_id",
+        others("activity"),
+    )
+    labels, langs = _activity_labels(lookups)
+    activity_counts = {
+        slug: activity_counts_by_id.get(activity.pk, 0)
+        for slug, activity in lookups.activities.items()
+    }
+    activity_choices = sorted(labels.items(), key=lambda item: item[1].lower())
+    return [
+        facets.region_facet(
+            name="region",
+            tree=lookups.regions,
+            selected=filterset.selected_region,
+            counts=region_counts,
+            params=params,
+            label=_("Region"),
+        ),
+        facets.choice_facet(
+            name="activity",
+            label=_("Type of work"),
+            choices=activity_choices,
+            counts=activity_counts,
+            params=params,
+            langs=langs,
+        ),
+        facets.choice_facet(
+            name="kind",
+            label=_("Kind"),
+            choices=Organization.Kind.choices,
+            counts=facets.count_by(others("kind"), "kind"),
+            params=params,
+        ),
+        facets.choice_facet(
+            name="status",
+            label=_("Status"),
+            choices=Organization.Status.choices,
+            counts=facets.count_by(others("status"), "status"),
+            params=params,
+        ),
+    ]
+
+
+def person_search(*, params, language: str | None = None) -> SearchResult:
+    """Published people matching ``params``, with facets; see the module docstring."""
+    language = _language(language)
+    with translation.override(language):
+        requested = (
+            params.getlist("organization")
+            if hasattr(params, "getlist")
+            else list(params.get("organization", []))
+        )
+        organizations = {}
+        if requested:
+            organizations = {
+                o.slug: o
+                for o in Organization.objects.published()
+                .filter(slug__in=[str(s)[:100] for s in requested[:50]])
+                .only("id", "slug", "name_ru", "name_en")
+            }
+        lookups = Lookups(regions=region_tree(), organizations=organizations)
+        base = Person.objects.published()
+        filterset = PersonFilterSet(params, base, lookups=lookups)
+        notes = filterset.notes
+        cleaned = filterset.params
+        sort, sort_options = _sort(cleaned, filterset, PERSON_SORTS, notes)
+        q = filterset.query_text
+        filtered = filterset.filter_queryset(base)
+        queryset = (
+            filtered.order_by(
+                *_sort_sequence(
+                    sort,
+                    q=q,
+                    language=language,
+                    name_field="name",
+                    rank_fields=PERSON_RANK_FIELDS,
+                )  # fmt: skip
+            )
+            .select_related("region")
+            .prefetch_related(
+                Prefetch(
+                    "affiliations",
+                    queryset=Affiliation.objects.filter(organization__is_published=True)
+                    .select_related("organization")
+                    .only(
+                        "id",
+                        "person_id",
+                        "role_ru",
+                        "role_en",
+                        "organization__id",
+                        "organization__slug",
+                        "organization__name_ru",
+                        "organization__name_en",
+                    ),  # fmt: skip
+                    to_attr="public_affiliations",
+                )
+            )
+        )
+        org_labels = {slug: facets.label_of(o, "name") for slug, o in organizations.items()}
+        chips = [
+            *facets.query_chip(cleaned),
+            *facets.region_chip("region", _("Region"), cleaned, filterset.selected_region),
+            *facets.choice_chips(
+                "organization",
+                _("Organization"),
+                cleaned,
+                {slug: text for slug, (text, _lang) in org_labels.items()},
+                {slug: lang for slug, (_text, lang) in org_labels.items()},
+            ),
+        ]
+
+    def build_facets() -> list[facets.Facet]:
+        return _person_facets(filterset, base, lookups)
+
+    result = SearchResult(
+        queryset=queryset,
+        params=cleaned,
+        notes=notes,
+        language=language,
+        sort=sort,
+        sort_options=sort_options,
+        active_filters=chips,
+        facet_builder=build_facets,
+        q=q,
+        # Count without the ranking expressions, which PostgreSQL would compute per row.
+        count_queryset=filtered,
+    )
+    return result
+
+
+def _person_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
+    params = filterset.params
+    region_counts = facets.count_by(
+        filterset.filter_queryset(base, exclude={"region"}), "region_id"
+    )
+    people = filterset.filter_queryset(base, exclude={"organization"})
+    selected = set(params.get("organization", []))
+    # One grouped query: the organizations with the most matching people, and the chosen ones.
+    rows = list(
+        Affiliation.objects.filter(
+            person_id__in=people.order_by().values("pk"), organization__is_published=True
+        )
+        .order_by()
+        .values(
+            "organization_id",
+            "organization__slug",
+            "organization__name_ru",
+            "organization__name_en",
+        )  # fmt: skip
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by("-n", "organization__slug")
+    )
+    counts, choices, langs = {}, [], {}
+    for row in rows:
+        slug = row["organization__slug"]
+        if len(choices) >= ORGANIZATION_FACET_SIZE and slug not in selected:
+            continue
+        holder = Organization(
+            name_ru=row["organization__name_ru"], name_en=row["organization__name_en"]
+        )
+        text, lang = facets.label_of(holder, "name")
+        counts[slug] = row["n"]
+        choices.append((slug, text))
+        langs[slug] = lang
+    for slug, organization in lookups.organizations.items():
+        if slug in selected and slug not in counts:
+            text, lang = facets.label_of(organization, "name")
+            choices.append((slug, text))
+            langs[slug] = lang
+    return [
+        facets.region_facet(
+            name="region",
+            tree=lookups.regions,
+            selected=filterset.selected_region,
+            counts=region_counts,
+            params=params,
+            label=_("Region"),
+        ),
+        facets.choice_facet(
+            name="organization",
+            label=_("Organization"),
+            choices=choices,
+            counts=counts,
+            params=params,
+            langs=langs,
+        ),
+    ]

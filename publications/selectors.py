@@ -1,0 +1,222 @@
+"""Reads behind the publications list: search, filters, facets.
+
+``publication_search(*, params, language)`` follows the contract of
+``directory.selectors.organization_search``: a ``SearchResult`` whose ``queryset``
+holds only published publications, filtered and sorted as the list shows them, not
+paginated, with ``series`` joined and ``public_publisher`` (``None`` when the
+publisher is a draft), ``public_editors`` (published people only) and
+``public_topics`` prefetched: read those, never ``publisher`` or ``editors``.
+"""
+
+from django.db.models import F, Prefetch
+from django.utils import translation
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from directory import search
+from directory.models import ActivityType, Organization, Person
+from directory.selectors import translated_order
+from rightsnet import facets
+from rightsnet.facets import SearchResult
+
+from .filters import Lookups, PublicationFilterSet
+from .models import Publication, Series
+
+PUBLICATION_SORTS = {
+    "relevance": _("relevance"),
+    "year": _("year, oldest first"),
+    "-year": _("year, newest first"),
+    "title": _("title"),
+}
+PUBLICATION_RANK_FIELDS = [
+    ("title_ru", "A", "russian"),
+    ("title_en", "A", "english"),
+    ("city_ru", "B", "russian"),
+    ("city_en", "B", "english"),
+    ("description_ru", "C", "russian"),
+    ("description_en", "C", "english"),
+]
+
+
+def language_label(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def _lookups() -> Lookups:
+    """Series, topics, years and languages (two small queries)."""
+    series = {s.slug: s for s in Series.objects.only("id", "slug", "name_ru", "name_en")}
+    topics = {a.slug: a for a in ActivityType.objects.only("id", "slug", "name_ru", "name_en")}
+    pairs = set(
+        Publication.objects.published().order_by().values_list("year", "language").distinct()
+    )
+    years = sorted({year for year, _language in pairs if year is not None}, reverse=True)
+    languages = sorted({code for _year, code in pairs if code})
+    return Lookups(series=series, topics=topics, years=years, languages=languages)
+
+
+def _sort_sequence(sort: str, q: str, language: str) -> list:
+    title = translated_order("title", language)
+    if sort == "relevance":
+        keys = []
+        if search.uses_postgres_ranking():
+            keys.append(search.postgres_rank(q, PUBLICATION_RANK_FIELDS).desc())
+        return [
+            *keys,
+            search.word_start_score(q).desc(),
+            search.first_position(q).asc(),
+            title.asc(),
+            F("pk").asc(),
+        ]
+    if sort == "-year":
+        return [F("year").desc(nulls_last=True), title.asc(), F("pk").asc()]
+    if sort == "title":
+        return [title.asc(), F("pk").asc()]
+    return [F("year").asc(nulls_last=True), title.asc(), F("pk").asc()]
+
+
+def publication_search(*, params, language: str | None = None) -> SearchResult:
+    """Published publications matching ``params``, with facets; see the module docstring."""
+    language = (language or translation.get_language() or "ru").split("-")[0]
+    with translation.override(language):
+        lookups = _lookups()
+        base = Publication.objects.published()
+        filterset = PublicationFilterSet(params, base, lookups=lookups)
+        notes = filterset.notes
+        cleaned = filterset.params
+        q = filterset.query_text
+        allowed = (
+            dict(PUBLICATION_SORTS)
+            if q
+            else {k: v for k, v in PUBLICATION_SORTS.items() if k != "relevance"}
+        )
+        if cleaned.get("sort") == ["relevance"] and not q:
+            cleaned.pop("sort")
+            notes.append(str(_("Sorting by relevance needs a search query: sorted by year.")))
+        sort = facets.sort_value(cleaned, allowed, "relevance" if q else "year", notes)
+        filtered = filterset.filter_queryset(base)
+        queryset = (
+            filtered.order_by(*_sort_sequence(sort, q, language))
+            .select_related("series")
+            .prefetch_related(
+                Prefetch(
+                    "publisher",
+                    queryset=Organization.objects.published().only(
+                        "id", "slug", "name_ru", "name_en"
+                    ),
+                    to_attr="public_publisher",
+                ),
+                Prefetch(
+                    "editors",
+                    queryset=Person.objects.published().only("id", "slug", "name_ru", "name_en"),
+                    to_attr="public_editors",
+                ),
+                Prefetch(
+                    "topics",
+                    queryset=ActivityType.objects.only("id", "slug", "name_ru", "name_en"),
+                    to_attr="public_topics",
+                ),
+            )
+        )
+        chips = _chips(filterset, lookups)
+
+    def build_facets():
+        return _facets(filterset, base, lookups)
+
+    return SearchResult(
+        queryset=queryset,
+        params=cleaned,
+        notes=notes,
+        language=language,
+        sort=sort,
+        sort_options=[(k, str(v)) for k, v in allowed.items()],
+        active_filters=chips,
+        facet_builder=build_facets,
+        q=q,
+        count_queryset=filtered,
+    )
+
+
+def _labels(objects: dict) -> tuple[dict, dict]:
+    labels, langs = {}, {}
+    for slug, obj in objects.items():
+        labels[slug], langs[slug] = facets.label_of(obj, "name")
+    return labels, langs
+
+
+def _chips(filterset, lookups: Lookups) -> list[facets.Chip]:
+    params = filterset.params
+    series_labels, series_langs = _labels(lookups.series)
+    topic_labels, topic_langs = _labels(lookups.topics)
+    return [
+        *facets.query_chip(params),
+        *facets.choice_chips("series", _("Series"), params, series_labels, series_langs),
+        *facets.choice_chips("year", _("Year"), params, {}),
+        *facets.choice_chips(
+            "language",
+            _("Language of the text"),
+            params,
+            {code: language_label(code) for code in lookups.languages},
+        ),
+        *facets.choice_chips("topic", _("Topic"), params, topic_labels, topic_langs),
+        *facets.choice_chips("status", _("Status"), params, dict(Publication.Status.choices)),
+    ]
+
+
+def _facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
+    params = filterset.params
+
+    def others(name):
+        return filterset.filter_queryset(base, exclude={name})
+
+    series_labels, series_langs = _labels(lookups.series)
+    topic_labels, topic_langs = _labels(lookups.topics)
+    series_ids = facets.count_by(others("series"), "series_id")
+    topic_ids = facets.count_through(
+        Publication.topics.through.objects.all(), "publication_id", "activitytype_id",
+        others("topic"),
+    )  # fmt: skip
+    years = {str(k): v for k, v in facets.count_by(others("year"), "year").items()}
+    return [
+        facets.choice_facet(
+            name="series",
+            label=_("Series"),
+            choices=sorted(series_labels.items(), key=lambda item: item[1].lower()),
+            counts={slug: series_ids.get(s.pk, 0) for slug, s in lookups.series.items()},
+            params=params,
+            langs=series_langs,
+            hide_empty=True,
+        ),
+        facets.choice_facet(
+            name="year",
+            label=_("Year"),
+            choices=[(str(year), str(year)) for year in lookups.years],
+            counts=years,
+            params=params,
+        ),
+        facets.choice_facet(
+            name="language",
+            label=_("Language of the text"),
+            choices=[(code, language_label(code)) for code in lookups.languages],
+            counts=facets.count_by(others("language"), "language"),
+            params=params,
+        ),
+        facets.choice_facet(
+            name="topic",
+            label=_("Topic"),
+            choices=sorted(topic_labels.items(), key=lambda item: item[1].lower()),
+            counts={slug: topic_ids.get(t.pk, 0) for slug, t in lookups.topics.items()},
+            params=params,
+            langs=topic_langs,
+            hide_empty=True,
+        ),
+        facets.choice_facet(
+            name="status",
+            label=_("Status"),
+            choices=Publication.Status.choices,
+            counts=facets.count_by(others("status"), "status"),
+            params=params,
+        ),
+    ]
