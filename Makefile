@@ -10,17 +10,22 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test migrate messages compilemessages sampledata run test serve lint format clean
+.PHONY: help install install-test migrate messages compilemessages check-translations sampledata \
+	run test ensure-chromium serve serve-env lint format clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT)/ with the sample data (SQLite unless DATABASE_URL)"
-	@echo "make test       run every test"
-	@echo "make serve      production-like: gunicorn + WhiteNoise, debug off"
+	@echo "make test       run every test (PYTEST_ARGS='-m browser' or '-m \"not browser\"' to choose)"
+	@echo "make serve      production-like: gunicorn + WhiteNoise, debug off (needs DJANGO_SECRET_KEY)"
 	@echo "make messages   update locale/*.po from the code and templates"
 	@echo "make lint       ruff check and format check"
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "rightsnet needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)." \
+		"Run e.g. 'make PYTHON=python3.12 ...'."; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install" \
+		"the venv module first (apt-get install python3-venv)."; exit 1; }
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
 	touch $@
@@ -45,12 +50,33 @@ sampledata: migrate
 run: compilemessages sampledata
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-test compilemessages
+test: install-test compilemessages ensure-chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-serve: compilemessages sampledata
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(PY) manage.py collectstatic --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(VENV)/bin/gunicorn rightsnet.wsgi:application \
+# Debian's chromium for the browser tests, installed when missing if we are root.
+ensure-chromium:
+	@scripts/ensure-chromium
+
+# Every translatable string in the code is in locale/*/django.po (needs GNU gettext).
+check-translations: install
+	$(PY) scripts/check_translations.py
+
+# Production-like: debug off, so a secret key is required; hosts default to HOST.
+SERVE_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-0} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-$(HOST),localhost,127.0.0.1}
+
+serve-env:
+	@if [ -z "$${DJANGO_SECRET_KEY:-}" ]; then \
+		echo "make serve runs with debug off and needs a secret key in DJANGO_SECRET_KEY, e.g.:"; \
+		echo "  export DJANGO_SECRET_KEY=\"\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\""; \
+		echo "  make serve"; \
+		echo "Keep the same key across restarts (sessions and password reset links depend on it)."; \
+		exit 1; \
+	fi
+
+serve: serve-env compilemessages migrate
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput
+	$(SERVE_ENV) $(VENV)/bin/gunicorn rightsnet.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 messages: install
