@@ -1,18 +1,24 @@
-"""Writes with rules for the directory: the real sample data and derived fields."""
+"""Writes with rules for the directory: the real sample data and derived fields,
+staff actions (verify, publish, status), restore from history and the CSV import."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from publications.models import Publication
 
-from .models import Organization, Person, Region
+from . import columns, importing
+from .importing import CsvTable, FieldChange, ImportReport, Problem, RowResult
+from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
 SAMPLE_DATA_DIR: Path = Path(settings.BASE_DIR) / "fixtures"
 # Dependency order: every file only points at rows of itself or of the files before it.
@@ -193,3 +199,335 @@ def _rebuild_search_text(model: type[models.Model], *, batch_size: int) -> int:
             stale.append(instance)
     model._default_manager.bulk_update(stale, ["search_text"], batch_size=batch_size)
     return len(stale)
+
+
+# Staff actions. Each change is saved one row at a time so that the history
+# records who did it (``_history_user``) and why (``_change_reason``).
+
+
+def _record(instance: models.Model, *, user, reason: str) -> None:
+    instance._history_user = user
+    instance._change_reason = reason
+
+
+def _update_organizations(
+    organizations: Iterable[Organization], *, user, reason: str, **values
+) -> int:
+    changed = 0
+    with transaction.atomic():
+        for organization in organizations:
+            if all(getattr(organization, name) == value for name, value in values.items()):
+                continue
+            for name, value in values.items():
+                setattr(organization, name, value)
+            organization.full_clean()
+            _record(organization, user=user, reason=reason)
+            organization.save(update_fields=[*values, "updated_at"])
+            changed += 1
+    return changed
+
+
+def organization_mark_verified(
+    *, organizations: Iterable[Organization], user, on: datetime.date | None = None
+) -> int:
+    """Set ``last_verified`` (today by default); returns how many rows changed."""
+    on = on or timezone.localdate()
+    return _update_organizations(
+        organizations,
+        user=user,
+        reason=_("Marked verified on %(date)s") % {"date": on.isoformat()},
+        last_verified=on,
+    )
+
+
+def organization_set_published(
+    *, organizations: Iterable[Organization], user, published: bool
+) -> int:
+    """Publish or unpublish; returns how many rows changed."""
+    return _update_organizations(
+        organizations,
+        user=user,
+        reason=_("Published") if published else _("Unpublished"),
+        is_published=published,
+    )
+
+
+def organization_set_status(*, organizations: Iterable[Organization], user, status: str) -> int:
+    """Set the status (one of ``Organization.Status``); returns how many rows changed."""
+    label = Organization.Status(status).label
+    return _update_organizations(
+        organizations,
+        user=user,
+        reason=_("Status set to “%(status)s”") % {"status": label},
+        status=status,
+    )
+
+
+def organization_restore_related(
+    *, organization: Organization, as_of: datetime.datetime, user
+) -> int:
+    """Bring back the phones, affiliations and types of work the organization had at ``as_of``.
+
+    Used after restoring an organization from its history (a deleted one comes
+    back without the rows its deletion cascaded to). Returns the rows restored.
+    """
+    restored = 0
+    with transaction.atomic():
+        for model in (Phone, Affiliation):
+            present = set(
+                model.objects.filter(organization=organization).values_list("pk", flat=True)
+            )
+            for old in model.history.as_of(as_of).filter(organization_id=organization.pk):
+                if old.pk in present:
+                    continue
+                if model is Affiliation and not Person.objects.filter(pk=old.person_id).exists():
+                    continue
+                old._state.adding = True
+                _record(old, user=user, reason=_("Restored from history"))
+                old.save(force_insert=True)
+                restored += 1
+        historical = organization.history.filter(history_date__lte=as_of).first()
+        if historical is not None:
+            activity_ids = set(historical.activities.values_list("activitytype_id", flat=True))
+            current = set(organization.activities.values_list("pk", flat=True))
+            if activity_ids != current:
+                _record(organization, user=user, reason=_("Restored from history"))
+                organization.activities.set(ActivityType.objects.filter(pk__in=activity_ids))
+                restored += 1
+    return restored
+
+
+# Bulk import of organizations from the export's CSV (see directory/importing.py).
+
+_WRITABLE_COLUMNS = tuple(
+    key for key in columns.COLUMNS if key not in columns.READ_ONLY_COLUMNS and key != "id"
+)
+
+
+def organization_import(
+    *,
+    table: CsvTable,
+    user,
+    dry_run: bool,
+    reason: str = "",
+    expected_fingerprint: str | None = None,
+    progress=None,
+) -> ImportReport:
+    """Create or update the organizations of ``table``: every row, or none.
+
+    Rows are matched by ``id``, else by ``slug`` (or the slug in ``url``); other
+    rows create drafts. Only cells that differ from what the export would write
+    now are applied, so a re-imported export changes nothing. Each problem is
+    reported with its row and column. A dry run writes inside a transaction and
+    rolls it back, so the preview sees exactly what the real run would do; the
+    real run rolls back too when any row has a problem or when the result no
+    longer matches ``expected_fingerprint`` (the data changed since the preview).
+    """
+    report = ImportReport(
+        lang=table.lang, problems=list(table.problems), warnings=list(table.warnings)
+    )
+    if report.problems:
+        return report
+    reason = reason or _("CSV import")
+    vocabulary = importing.Vocabulary()
+    context = columns.ExportContext(lang=table.lang, public=False)
+    context._regions = {region.pk: region for region in vocabulary.all_regions}
+    by_id, by_slug = _organizations_in(table)
+    seen: dict[int, int] = {}
+    with transaction.atomic():
+        for number, cells in table.records:
+            result, problems = _import_row(
+                number, cells, table=table, vocabulary=vocabulary, context=context,
+                by_id=by_id, by_slug=by_slug, seen=seen, user=user, reason=reason,
+            )  # fmt: skip
+            report.problems.extend(problems)
+            if result is not None:
+                report.rows.append(result)
+            if progress is not None:
+                progress(1)
+        if expected_fingerprint is not None and report.fingerprint() != expected_fingerprint:
+            report.stale = True
+        if dry_run or report.problems or report.stale:
+            transaction.set_rollback(True)
+        else:
+            report.written = True
+    return report
+
+
+def _organizations_in(table: CsvTable) -> tuple[dict[int, Organization], dict[str, Organization]]:
+    ids, slugs = set(), set()
+    for _number, cells in table.records:
+        raw_id = importing.clean_cell(cells.get("id", ""))
+        if raw_id.isdigit():
+            ids.add(int(raw_id))
+        slug = importing.clean_cell(cells.get("slug", "")) or importing.slug_from_url(
+            cells.get("url", "")
+        )
+        if slug:
+            slugs.add(slug)
+    found = columns.export_queryset(
+        Organization.objects.filter(models.Q(pk__in=ids) | models.Q(slug__in=slugs))
+    )
+    by_id = {org.pk: org for org in found}
+    return by_id, {org.slug: org for org in by_id.values()}
+
+
+def _import_row(
+    number, cells, *, table, vocabulary, context, by_id, by_slug, seen, user, reason
+) -> tuple[RowResult | None, list[Problem]]:
+    problems: list[Problem] = []
+    lang = table.lang
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(number, table.titles.get(key, key), message))
+
+    raw_id = importing.clean_cell(cells.get("id", ""))
+    slug = importing.clean_cell(cells.get("slug", "")) or importing.slug_from_url(
+        cells.get("url", "")
+    )
+    organization = None
+    if raw_id:
+        if not raw_id.isdigit():
+            problem("id", _("The id “%(id)s” is not a number.") % {"id": raw_id})
+        else:
+            organization = by_id.get(int(raw_id))
+            if organization is None:
+                problem("id", _("No organization has the id %(id)s.") % {"id": raw_id})
+    elif slug:
+        organization = by_slug.get(slug)
+    if problems:
+        return None, problems
+
+    if organization is not None:
+        if organization.pk in seen:
+            problem(
+                "id" if raw_id else "url",
+                _("This organization is also in row %(row)s.") % {"row": seen[organization.pk]},
+            )
+            return None, problems
+        seen[organization.pk] = number
+        current = columns.organization_row(organization, context)
+    else:
+        current = None
+        organization = Organization(is_published=False)
+        if slug:
+            organization.slug = slug
+
+    changes: list[FieldChange] = []
+    related: dict[str, list] = {}
+    keys = list(_WRITABLE_COLUMNS)
+    if "name" in cells and f"name_{lang}" not in cells:
+        keys.insert(0, "name")
+    for key in keys:
+        if key not in cells:
+            continue
+        text = importing.clean_cell(cells[key])
+        old = columns.cell_text(current[key]) if current is not None else ""
+        if importing.normalise_for_compare(key, text) == importing.normalise_for_compare(key, old):
+            continue
+        if (
+            current is not None
+            and not organization.contacts_public
+            and key in columns.RESTRICTED_COLUMNS
+            and not text
+        ):
+            # A public export leaves restricted contacts empty: that is no request to erase them.
+            continue
+        try:
+            _apply_cell(
+                organization,
+                key,
+                text,
+                cells=cells,
+                lang=lang,
+                vocabulary=vocabulary,
+                related=related,
+            )
+        except ValidationError as error:
+            problem(key, " ".join(error.messages))
+            continue
+        changes.append(FieldChange(table.titles.get(key, key), old, text))
+
+    if current is None and not (organization.name_ru or organization.name_en):
+        problem("name", _("The name is missing: fill in name_ru or name_en."))
+    if problems:
+        return None, problems[: importing.MAX_PROBLEMS_PER_ROW]
+
+    name = columns.translated(organization, "name", lang)
+    if current is not None and not changes:
+        return RowResult(number, RowResult.UNCHANGED, name, organization.pk), []
+
+    try:
+        organization.full_clean()
+    except ValidationError as error:
+        for field_name, messages in error.message_dict.items():
+            key = field_name if field_name in columns.COLUMNS else ""
+            problem(key, " ".join(messages))
+        return None, problems
+
+    try:
+        with transaction.atomic():
+            _record(organization, user=user, reason=reason)
+            organization.save()
+            if "activities" in related:
+                organization.activities.set(related["activities"])
+            for key in ("phones", "fax"):
+                if key in related:
+                    _replace_numbers(organization, key, related[key], user=user, reason=reason)
+    except DatabaseError as error:
+        problem("", _("The database refused this row: %(error)s") % {"error": error})
+        return None, problems
+
+    action = RowResult.CREATE if current is None else RowResult.UPDATE
+    return RowResult(number, action, name, organization.pk, changes), []
+
+
+def _apply_cell(organization, key, text, *, cells, lang, vocabulary, related) -> None:
+    if key == "name":
+        setattr(organization, f"name_{lang}", text)
+    elif key in ("name_ru", "name_en", "postal_code"):
+        setattr(organization, key, text)
+    elif key in ("city", "address"):
+        setattr(organization, f"{key}_{lang}", text)
+    elif key == "kind":
+        organization.kind = vocabulary.choice(text, vocabulary.kinds, Organization.Kind)
+    elif key == "status":
+        organization.status = vocabulary.choice(text, vocabulary.statuses, Organization.Status)
+    elif key == "region":
+        path = importing.clean_cell(cells.get("region_path", ""))
+        organization.region = vocabulary.region(text, path)
+    elif key == "email":
+        organization.email = importing.parse_email(text)
+    elif key == "website":
+        organization.website = importing.parse_website(text)
+    elif key == "founded":
+        organization.founded = importing.parse_year(text)
+    elif key == "last_verified":
+        organization.last_verified = importing.parse_date(text)
+    elif key in ("phones", "fax"):
+        related[key] = importing.parse_numbers(text)
+    elif key == "activities":
+        related[key] = vocabulary.activity_list(text)
+
+
+def _replace_numbers(organization, key, numbers, *, user, reason) -> None:
+    """Keep the phones still listed (with their kind and note), drop the rest, add new ones."""
+    is_fax = key == "fax"
+    wanted = list(numbers)
+    for phone in list(organization.phones.all()):
+        if (phone.kind == Phone.Kind.FAX) != is_fax:
+            continue
+        if phone.number in wanted:
+            wanted.remove(phone.number)
+        else:
+            _record(phone, user=user, reason=reason)
+            phone.delete()
+    for number in wanted:
+        phone = Phone(
+            organization=organization,
+            number=number,
+            kind=Phone.Kind.FAX if is_fax else Phone.Kind.TEL,
+        )
+        phone.full_clean()
+        _record(phone, user=user, reason=reason)
+        phone.save()
