@@ -5,7 +5,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
@@ -180,7 +180,7 @@ def phones_by_kind(phones) -> list[tuple[str, list]]:
 
 @register.filter
 def language_name(code: str) -> str:
-    """"ru" -> "Russian" in the interface language; an unknown code is shown as is."""
+    """ "ru" -> "Russian" in the interface language; an unknown code is shown as is."""
     return _LANGUAGE_NAMES.get((code or "").lower(), code)
 
 
@@ -189,3 +189,13 @@ def tel_href(number: str) -> str:
     """A ``tel:`` URL: digits and a leading plus only."""
     digits = "".join(ch for ch in number if ch.isdigit())
     return f"tel:{'+' if number.strip().startswith('+') else ''}{digits}"
+
+
+@register.simple_tag
+def org_place(organization) -> str:
+    """ "Region, city" for a list item, the city left out when it repeats the region."""
+    region = tr(organization.region, "name", note=False) if organization.region_id else ""
+    city = tr(organization, "city", note=False)
+    if region and city and strip_tags(str(city)) != strip_tags(str(region)):
+        return format_html("{}, {}", region, city)
+    return conditional_escape(region or city)

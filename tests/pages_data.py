@@ -1,0 +1,210 @@
+"""A small published world with drafts and restricted contacts planted in every relation.
+
+Each hidden value carries a unique marker so a test can assert it appears nowhere.
+"""
+
+from dataclasses import dataclass
+
+from directory.models import Organization, Region
+from tests.factories import (
+    ActivityTypeFactory,
+    AffiliationFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PhoneFactory,
+    PublicationFactory,
+    RegionFactory,
+    SeriesFactory,
+)
+
+DRAFT_MARKERS = {
+    "parent": "DRAFTPARENTzq1",
+    "branch": "DRAFTBRANCHzq2",
+    "partner": "DRAFTPARTNERzq3",
+    "person": "DRAFTPERSONzq4",
+    "publisher": "DRAFTPUBLISHERzq5",
+    "publication": "DRAFTPUBLICATIONzq6",
+    "editor": "DRAFTEDITORzq7",
+    "similar": "DRAFTSIMILARzq8",
+}
+RESTRICTED_MARKERS = {
+    "address_ru": "ЗАКРЫТЫЙАДРЕСzq9",
+    "address_en": "SECRETADDRESSzq10",
+    "postal_code": "999zq11",
+    "email": "secret-zq12@example.org",
+    "phone": "+7 000 zq13",
+    "fax": "+7 000 zq14",
+}
+ALL_MARKERS = [*DRAFT_MARKERS.values(), *RESTRICTED_MARKERS.values()]
+
+
+@dataclass
+class World:
+    russia: Region
+    moscow_oblast: Region
+    city: Region
+    org: Organization
+    restricted: Organization
+    partner: Organization
+    branch: Organization
+    similar: Organization
+    legal: object
+    monitoring: object
+    person: object
+    draft_person: object
+    publication: object
+    planned: object
+    draft_org: Organization
+
+
+def build_world() -> World:
+    russia = RegionFactory(name_en="Russia", name_ru="Россия", kind=Region.Kind.COUNTRY)
+    moscow_oblast = RegionFactory(
+        name_en="Moscow Oblast", name_ru="Московская область", parent=russia
+    )
+    city = RegionFactory(
+        name_en="Podolsk", name_ru="Подольск", parent=moscow_oblast, kind=Region.Kind.CITY
+    )
+    legal = ActivityTypeFactory(name_en="Legal defense", name_ru="Правовая защита")
+    monitoring = ActivityTypeFactory(name_en="Monitoring", name_ru="Мониторинг")
+    education = ActivityTypeFactory(name_en="Education", name_ru="Просвещение")
+
+    draft_parent = OrganizationFactory(
+        name_ru=DRAFT_MARKERS["parent"], name_en=DRAFT_MARKERS["parent"], is_published=False,
+        region=moscow_oblast, activities=[legal],
+    )  # fmt: skip
+    org = OrganizationFactory(
+        name_ru="Московская Хельсинкская группа",
+        name_en="Moscow Helsinki Group",
+        short_name_en="MHG",
+        short_name_ru="МХГ",
+        region=city,
+        city_ru="Подольск",
+        city_en="Podolsk",
+        address_ru="ул. Открытая, 1",
+        address_en="1 Open Street",
+        postal_code="101000",
+        email="mhg@example.org",
+        website="https://mhg.example.org/",
+        founded=1976,
+        description_ru="Старейшая правозащитная организация России.",
+        description_en="",
+        parent=draft_parent,
+        activities=[legal, monitoring],
+    )
+    PhoneFactory(organization=org, number="+7 095 206-81-71", kind="tel")
+    PhoneFactory(organization=org, number="+7 095 921-12-09", kind="fax")
+    PhoneFactory(organization=org, number="+7 916 000-00-01", kind="mobile")
+
+    branch = OrganizationFactory(
+        name_en="Tver branch", name_ru="Тверское отделение", parent=org, region=moscow_oblast,
+        activities=[education],
+    )  # fmt: skip
+    OrganizationFactory(
+        name_ru=DRAFT_MARKERS["branch"], name_en=DRAFT_MARKERS["branch"], parent=org,
+        is_published=False, region=moscow_oblast, activities=[legal, monitoring],
+    )  # fmt: skip
+    partner = OrganizationFactory(
+        name_en="Memorial", name_ru="Мемориал", region=russia, activities=[legal]
+    )
+    draft_partner = OrganizationFactory(
+        name_ru=DRAFT_MARKERS["partner"], name_en=DRAFT_MARKERS["partner"], is_published=False,
+        region=moscow_oblast, activities=[legal, monitoring],
+    )  # fmt: skip
+    org.partners.add(partner, draft_partner)
+    similar = OrganizationFactory(
+        name_en="Podolsk Rights Centre", name_ru="Подольский правозащитный центр",
+        region=moscow_oblast, activities=[legal, monitoring],
+    )  # fmt: skip
+    OrganizationFactory(
+        name_ru=DRAFT_MARKERS["similar"], name_en=DRAFT_MARKERS["similar"], is_published=False,
+        region=city, activities=[legal, monitoring],
+    )  # fmt: skip
+
+    restricted = OrganizationFactory(
+        name_en="Group at risk",
+        name_ru="Группа под угрозой",
+        region=moscow_oblast,
+        contacts_public=False,
+        address_ru=RESTRICTED_MARKERS["address_ru"],
+        address_en=RESTRICTED_MARKERS["address_en"],
+        postal_code=RESTRICTED_MARKERS["postal_code"],
+        email=RESTRICTED_MARKERS["email"],
+        activities=[legal],
+    )
+    PhoneFactory(organization=restricted, number=RESTRICTED_MARKERS["phone"], kind="tel")
+    PhoneFactory(organization=restricted, number=RESTRICTED_MARKERS["fax"], kind="fax")
+    restricted.partners.add(org)
+
+    person = PersonFactory(
+        name_en="Lyudmila Alexeyeva", name_ru="Людмила Алексеева", region=moscow_oblast,
+        title_en="Chair", title_ru="Председатель",
+    )  # fmt: skip
+    AffiliationFactory(person=person, organization=org, role_en="chair", role_ru="председатель")
+    AffiliationFactory(person=person, organization=draft_partner, role_en="founder")
+    draft_person = PersonFactory(
+        name_ru=DRAFT_MARKERS["person"], name_en=DRAFT_MARKERS["person"], is_published=False
+    )
+    AffiliationFactory(person=draft_person, organization=org)
+
+    draft_publisher = OrganizationFactory(
+        name_ru=DRAFT_MARKERS["publisher"], name_en=DRAFT_MARKERS["publisher"],
+        is_published=False, region=russia,
+    )  # fmt: skip
+    draft_editor = PersonFactory(
+        name_ru=DRAFT_MARKERS["editor"], name_en=DRAFT_MARKERS["editor"], is_published=False
+    )
+    series = SeriesFactory(name_en="Legal Culture", name_ru="Правовая культура")
+    publication = PublicationFactory(
+        title_en="The Nationalities Problem and Human Rights",
+        title_ru="Национальная проблема и права человека",
+        city_en="Moscow",
+        city_ru="Москва",
+        year=1993,
+        pages=256,
+        series=series,
+        publisher=org,
+        topics=[legal],
+        editors=[person, draft_editor],
+    )
+    planned = PublicationFactory(
+        title_en="Freedom of Conscience", title_ru="Свобода совести", year=1996,
+        status="planned", series=series, publisher=draft_publisher,
+    )  # fmt: skip
+    PublicationFactory(
+        title_ru=DRAFT_MARKERS["publication"], title_en=DRAFT_MARKERS["publication"],
+        is_published=False, publisher=org, editors=[person],
+    )  # fmt: skip
+    return World(
+        russia=russia, moscow_oblast=moscow_oblast, city=city, org=org, restricted=restricted,
+        partner=partner, branch=branch, similar=similar, legal=legal, monitoring=monitoring,
+        person=person, draft_person=draft_person, publication=publication, planned=planned,
+        draft_org=draft_parent,
+    )  # fmt: skip
+
+
+def public_urls(world: World, language: str) -> list[str]:
+    """Every page the pages helper owns, in one language."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        return [
+            reverse("directory:home"),
+            reverse("directory:about"),
+            reverse("directory:region_list"),
+            reverse("directory:activity_list"),
+            world.org.get_absolute_url(),
+            world.restricted.get_absolute_url(),
+            world.partner.get_absolute_url(),
+            world.branch.get_absolute_url(),
+            world.similar.get_absolute_url(),
+            world.russia.get_absolute_url(),
+            world.moscow_oblast.get_absolute_url(),
+            world.city.get_absolute_url(),
+            world.legal.get_absolute_url(),
+            world.monitoring.get_absolute_url(),
+            world.person.get_absolute_url(),
+            world.publication.get_absolute_url(),
+            world.planned.get_absolute_url(),
+        ]
