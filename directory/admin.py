@@ -1,11 +1,48 @@
-"""Admin for Moscow staff: every directory entry, both languages in tabs."""
+"""Admin for Moscow staff: every directory entry, both languages in tabs, with history.
 
-from django.contrib import admin
-from django.utils.html import format_html
+Every model keeps its history (django-simple-history): who changed what and
+when, with old and new values, and a way back to an earlier version. The
+organization list shows what is missing, filters by it and by verification
+age, and offers actions (verified today, publish, unpublish, set status) that
+go through ``directory.services`` so the history records who did them.
+Staff with the import permission can bulk-import organizations from CSV.
+"""
+
+import datetime
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import columns, importing, services
+from .duplicates import likely_duplicates
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
+
+admin.site.site_header = _("rightsnet administration")
+admin.site.site_title = _("rightsnet")
+admin.site.index_title = _("Directory and publications")
+
+IMPORT_PERMISSION = "directory.import_organizations"
+IMPORT_SESSION_KEY = "organization_import"
+
+
+class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    """Language tabs in the forms, and the History page with revert."""
 
 
 class PublicPageLinkMixin:
@@ -23,7 +60,7 @@ class PublicPageLinkMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(TabbedTranslationAdmin):
+class RegionAdmin(HistoryTranslationAdmin):
     list_display = ("name", "kind", "parent", "slug")
     list_filter = ("kind",)
     search_fields = ("name_ru", "name_en", "slug")
@@ -32,7 +69,7 @@ class RegionAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(TabbedTranslationAdmin):
+class ActivityTypeAdmin(HistoryTranslationAdmin):
     list_display = ("name", "slug")
     search_fields = ("name_ru", "name_en", "slug")
 
@@ -59,14 +96,122 @@ class AffiliationInline(TranslationTabularInline):
     autocomplete_fields = ("person", "organization")
 
 
+def _empty(field_name: str) -> Q:
+    return Q(**{field_name: ""}) | Q(**{f"{field_name}__isnull": True})
+
+
+NO_CONTACT = (
+    Q(has_phone=False)
+    & _empty("email")
+    & _empty("website")
+    & _empty("address_ru")
+    & _empty("address_en")
+)
+
+
+class MissingFilter(admin.SimpleListFilter):
+    title = _("missing")
+    parameter_name = "missing"
+    conditions = {
+        "name_en": (_("English name"), _empty("name_en")),
+        "description_en": (_("English description"), _empty("description_en")),
+        "activity": (_("type of work"), Q(has_activity=False)),
+        "contact": (_("contact"), NO_CONTACT),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _condition) in self.conditions.items()]
+
+    def queryset(self, request, queryset):
+        found = self.conditions.get(self.value())
+        return queryset.filter(found[1]) if found else queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    title = _("verification")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stale", _("not verified for over a year")),
+            ("recent", _("verified within a year")),
+        ]
+
+    def queryset(self, request, queryset):
+        year_ago = timezone.localdate() - datetime.timedelta(days=365)
+        if self.value() == "stale":
+            return queryset.filter(Q(last_verified__lt=year_ago) | Q(last_verified__isnull=True))
+        if self.value() == "recent":
+            return queryset.filter(last_verified__gte=year_ago)
+        return queryset
+
+
+def _report_changed(modeladmin, request, count: int) -> None:
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)s organization changed.", "%(count)s organizations changed.", count)
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(permissions=["change"], description=_("Mark selected as verified today"))
+def mark_verified(modeladmin, request, queryset):
+    count = services.organization_mark_verified(organizations=queryset, user=request.user)
+    _report_changed(modeladmin, request, count)
+
+
+@admin.action(permissions=["change"], description=_("Publish selected"))
+def publish(modeladmin, request, queryset):
+    count = services.organization_set_published(
+        organizations=queryset, user=request.user, published=True
+    )
+    _report_changed(modeladmin, request, count)
+
+
+@admin.action(permissions=["change"], description=_("Unpublish selected (make drafts)"))
+def unpublish(modeladmin, request, queryset):
+    count = services.organization_set_published(
+        organizations=queryset, user=request.user, published=False
+    )
+    _report_changed(modeladmin, request, count)
+
+
+def _status_action(status: Organization.Status):
+    @admin.action(
+        permissions=["change"],
+        description=format_lazy(_("Set status to “{status}”"), status=status.label),
+    )
+    def action(modeladmin, request, queryset):
+        count = services.organization_set_status(
+            organizations=queryset, user=request.user, status=status.value
+        )
+        _report_changed(modeladmin, request, count)
+
+    action.__name__ = f"set_status_{status.value}"
+    return action
+
+
 @admin.register(Organization)
-class OrganizationAdmin(PublicPageLinkMixin, TabbedTranslationAdmin):
-    list_display = ("name", "kind", "region", "status", "is_published", "last_verified")
-    list_filter = ("kind", "status", "is_published", "contacts_public", "region", "activities")
+class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
+    list_display = (
+        "name", "kind", "region", "status", "is_published", "last_verified", "missing",
+    )  # fmt: skip
+    list_filter = (
+        MissingFilter, VerificationFilter, "kind", "status", "is_published", "contacts_public",
+        "region", "activities",
+    )  # fmt: skip
+    list_select_related = ("region",)
     search_fields = ("name_ru", "name_en", "short_name_ru", "short_name_en", "slug", "email")
     autocomplete_fields = ("parent", "partners", "region", "activities")
     readonly_fields = ("public_page", "created_at", "updated_at")
     inlines = (PhoneInline, BranchInline, AffiliationInline)
+    actions = (
+        mark_verified,
+        publish,
+        unpublish,
+        *(_status_action(status) for status in Organization.Status),
+    )
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "status", "public_page")}),
         (_("Place"), {"fields": ("region", "city")}),
@@ -82,11 +227,211 @@ class OrganizationAdmin(PublicPageLinkMixin, TabbedTranslationAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                has_activity=Exists(
+                    Organization.activities.through.objects.filter(organization=OuterRef("pk"))
+                ),
+                has_phone=Exists(Phone.objects.filter(organization=OuterRef("pk"))),
+            )
+        )
+
+    @admin.display(description=_("missing"))
+    def missing(self, obj):
+        gaps = []
+        if not obj.name_en:
+            gaps.append(gettext("English name"))
+        if not obj.description_en:
+            gaps.append(gettext("English description"))
+        if not obj.has_activity:
+            gaps.append(gettext("type of work"))
+        if not (obj.has_phone or obj.email or obj.website or obj.address_ru or obj.address_en):
+            gaps.append(gettext("contact"))
+        return ", ".join(gaps) or "—"
+
+    # Likely duplicates: a warning, never a reason to refuse saving.
+
+    def duplicate_warning(self, request, obj) -> None:
+        duplicates = likely_duplicates(obj)
+        if not duplicates:
+            return
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:directory_organization_change", args=[dup.pk]), str(dup))
+                for dup in duplicates
+            ),
+        )
+        self.message_user(
+            request,
+            format_html(
+                "{} {}",
+                gettext("Possible duplicate: a very similar name in the same city:"),
+                links,
+            ),
+            messages.WARNING,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                self.duplicate_warning(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "_continue" not in request.POST:
+            self.duplicate_warning(request, obj)
+
+    # Restore: the organization comes back with what its deletion took with it.
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                version = Organization.history.get(history_id=version_id)
+                organization = Organization.objects.get(pk=version.id)
+                restored = services.organization_restore_related(
+                    organization=organization, as_of=version.history_date, user=request.user
+                )
+                if restored:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)s related entry (phone, person's role, types of work) "
+                            "was restored.",
+                            "%(count)s related entries (phones, people's roles, types of work) "
+                            "were restored.",
+                            restored,
+                        )
+                        % {"count": restored},
+                        messages.SUCCESS,
+                    )
+        return response
+
+    # Bulk import from CSV: upload, preview, confirm.
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm(IMPORT_PERMISSION)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="directory_organization_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import organizations from CSV"),
+            "max_megabytes": round(settings.IMPORT_MAX_BYTES / 1024 / 1024, 1),
+            "columns": columns.headers("en"),
+            "columns_ru": columns.headers("ru"),
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirm(request, context)
+        if request.method == "POST":
+            upload = request.FILES.get("file")
+            if upload is None:
+                context["error"] = gettext("Choose a CSV file to upload.")
+            elif upload.size > settings.IMPORT_MAX_BYTES:
+                context["error"] = importing.file_too_large_message(
+                    upload.size, settings.IMPORT_MAX_BYTES
+                )
+            else:
+                data = upload.read()
+                return self._import_preview(request, context, data, upload.name)
+        return TemplateResponse(request, "admin/directory/organization/import.html", context)
+
+    def _import_preview(self, request, context, data: bytes, filename: str):
+        table = importing.read_csv(data, max_bytes=settings.IMPORT_MAX_BYTES)
+        report = services.organization_import(table=table, user=request.user, dry_run=True)
+        context.update(report=report, filename=filename)
+        if report.ok and report.changed_rows:
+            token = secrets.token_urlsafe(16)
+            folder = Path(settings.IMPORT_UPLOAD_DIR)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{token}.csv").write_bytes(data)
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": token,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "fingerprint": report.fingerprint(),
+                "filename": filename,
+            }
+            context["token"] = token
+        return TemplateResponse(request, "admin/directory/organization/import.html", context)
+
+    def _import_confirm(self, request, context):
+        pending = request.session.get(IMPORT_SESSION_KEY) or {}
+        token = request.POST.get("token", "")
+        file_path = Path(settings.IMPORT_UPLOAD_DIR) / f"{pending.get('token', '')}.csv"
+        if not token or token != pending.get("token") or not file_path.is_file():
+            context["error"] = gettext(
+                "This preview has expired or was already imported. Upload the file again."
+            )
+            return TemplateResponse(request, "admin/directory/organization/import.html", context)
+        data = file_path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != pending["sha256"]:
+            context["error"] = gettext("The uploaded file changed; upload it again.")
+            return TemplateResponse(request, "admin/directory/organization/import.html", context)
+        table = importing.read_csv(data, max_bytes=settings.IMPORT_MAX_BYTES)
+        report = services.organization_import(
+            table=table,
+            user=request.user,
+            dry_run=False,
+            reason=gettext("CSV import: %(filename)s") % {"filename": pending["filename"]},
+            expected_fingerprint=pending["fingerprint"],
+        )
+        if not report.written:
+            # The data changed since the preview (or a row became invalid): show it again.
+            context.update(
+                report=report,
+                filename=pending["filename"],
+                error=gettext(
+                    "Nothing was imported: the data changed since the preview. "
+                    "Check the new preview and upload the file again."
+                ),
+            )
+            return TemplateResponse(request, "admin/directory/organization/import.html", context)
+        file_path.unlink(missing_ok=True)
+        del request.session[IMPORT_SESSION_KEY]
+        self.message_user(
+            request,
+            gettext("Import done: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+            % {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:directory_organization_changelist"))
+
 
 @admin.register(Person)
-class PersonAdmin(PublicPageLinkMixin, TabbedTranslationAdmin):
+class PersonAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     list_display = ("name", "title", "region", "is_published")
     list_filter = ("is_published", "region")
+    list_select_related = ("region",)
     search_fields = ("name_ru", "name_en", "title_ru", "title_en", "slug")
     autocomplete_fields = ("region",)
     readonly_fields = ("public_page",)
@@ -94,15 +439,19 @@ class PersonAdmin(PublicPageLinkMixin, TabbedTranslationAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(TabbedTranslationAdmin):
+class AffiliationAdmin(HistoryTranslationAdmin):
     list_display = ("person", "organization", "role", "start_year", "end_year")
-    search_fields = ("person__name_ru", "person__name_en", "organization__name_ru", "organization__name_en")
+    list_select_related = ("person", "organization")
+    search_fields = (
+        "person__name_ru", "person__name_en", "organization__name_ru", "organization__name_en",
+    )  # fmt: skip
     autocomplete_fields = ("person", "organization")
 
 
 @admin.register(Phone)
-class PhoneAdmin(admin.ModelAdmin):
+class PhoneAdmin(SimpleHistoryAdmin):
     list_display = ("number", "kind", "organization")
     list_filter = ("kind",)
+    list_select_related = ("organization",)
     search_fields = ("number", "organization__name_ru", "organization__name_en")
     autocomplete_fields = ("organization",)

@@ -316,9 +316,8 @@ class Vocabulary:
             lang: columns.ExportContext(lang=lang, public=False) for lang in columns.LANGUAGE_CODES
         }
         for region in regions:
-            for name in {region.name_ru, region.name_en, region.slug}:
-                if name:
-                    self.regions_by_name.setdefault(self.fold(name), []).append(region)
+            for name in {self.fold(n) for n in (region.name_ru, region.name_en, region.slug) if n}:
+                self.regions_by_name.setdefault(name, []).append(region)
             for ctx in contexts.values():
                 ctx._regions = {r.pk: r for r in regions}
                 path = ctx.region_path(region.pk)

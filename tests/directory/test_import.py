@@ -1,0 +1,310 @@
+"""Bulk import of organizations from CSV: preview, all-or-nothing, round trip, command."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from directory import columns, importing, services
+from directory.models import Organization, Phone
+from tests.factories import ActivityTypeFactory, OrganizationFactory, PhoneFactory, RegionFactory
+from tests.staff import csv_bytes, export_csv, snapshot, staff_user
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "admin:directory_organization_import"
+
+
+@pytest.fixture
+def editor(client):
+    user = staff_user("editor", group="Editors")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def mhg():
+    """The Moscow Helsinki Group with contacts, a type of work and a phone."""
+    russia = RegionFactory(name_en="Russia", name_ru="Россия", kind="country")
+    moscow = RegionFactory(name_en="Moscow", name_ru="Москва", parent=russia)
+    monitoring = ActivityTypeFactory(name_en="Monitoring", name_ru="Мониторинг")
+    org = OrganizationFactory(
+        name_ru="Московская Хельсинкская группа",
+        name_en="Moscow Helsinki Group",
+        region=moscow,
+        city_ru="Москва",
+        city_en="Moscow",
+        address_ru="Большой Златоустинский пер., 8/7",
+        postal_code="101000",
+        email="mhg@mhg.ru",
+        website="https://mhg.ru",
+        founded=1976,
+        activities=[monitoring],
+    )
+    PhoneFactory(organization=org, number="+7 095 206-81-71")
+    PhoneFactory(organization=org, number="+7 095 206-81-72", kind=Phone.Kind.FAX)
+    return org
+
+
+def upload(client, data: bytes, name: str = "organizations.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse(IMPORT_URL), {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    )
+
+
+def edited(data: bytes, old: str, new: str) -> bytes:
+    text = data.decode("utf-8-sig")
+    assert old in text
+    return ("\ufeff" + text.replace(old, new)).encode()
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_reimporting_an_export_changes_nothing(client, editor, mhg, lang):
+    OrganizationFactory(name_en="Memorial", contacts_public=False, email="hidden@example.org")
+    before = snapshot()
+
+    preview = upload(client, export_csv(lang))
+
+    assert preview.status_code == 200
+    assert preview.context["report"].unchanged == 2
+    assert preview.context["report"].changed_rows == []
+    assert "import-confirm" not in preview.content.decode()
+    table = importing.read_csv(export_csv(lang), max_bytes=10**6)
+    report = services.organization_import(table=table, user=editor, dry_run=False)
+    assert (report.unchanged, report.updated, report.created, report.problems) == (2, 0, 0, [])
+    assert snapshot() == before
+
+
+def test_restricted_contacts_left_empty_by_a_public_export_are_kept(editor, mhg):
+    mhg.contacts_public = False
+    mhg.save()
+    table = importing.read_csv(export_csv("en"), max_bytes=10**6)
+
+    report = services.organization_import(table=table, user=editor, dry_run=False)
+
+    assert report.unchanged == 1
+    mhg.refresh_from_db()
+    assert mhg.email == "mhg@mhg.ru"
+    assert mhg.phones.count() == 2
+
+
+def test_preview_shows_changes_field_by_field_and_writes_nothing(client, editor, mhg):
+    data = edited(export_csv("en"), "1976", "1977")
+    data += csv_bytes([["", "", "Новая группа", "New Group", "related NGO", "Moscow"]])
+    before = snapshot()
+
+    response = upload(client, data)
+
+    page = response.content.decode()
+    report = response.context["report"]
+    assert report.problems == []
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
+    assert "1976" in page and "1977" in page
+    assert "New Group" in page
+    assert 'id="import-confirm"' in page
+    assert snapshot() == before
+
+
+def test_confirming_the_preview_writes_every_row(client, editor, mhg):
+    data = edited(export_csv("en"), "1976", "1977")
+    data += csv_bytes([["", "", "Новая группа", "New Group", "related NGO", "Moscow"]])
+    token = upload(client, data).context["token"]
+
+    response = client.post(reverse(IMPORT_URL), {"token": token, "confirm": "1"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("admin:directory_organization_changelist")
+    assert "1 new, 1 changed, 0 unchanged" in response.content.decode()
+    mhg.refresh_from_db()
+    assert mhg.founded == 1977
+    new = Organization.objects.get(name_en="New Group")
+    assert (new.kind, new.region, new.is_published) == ("ngo", mhg.region, False)
+    latest = mhg.history.first()
+    assert latest.history_user == editor
+    assert "CSV import" in latest.history_change_reason
+    # The same confirmation cannot run twice.
+    again = client.post(reverse(IMPORT_URL), {"token": token, "confirm": "1"})
+    assert "expired" in again.content.decode() or "устарел" in again.content.decode()
+
+
+def test_one_bad_row_leaves_the_database_exactly_as_it_was(client, editor, mhg):
+    other = OrganizationFactory(name_en="Perm Memorial")
+    data = export_csv("en", Organization.objects.all())
+    data = edited(data, "1976", "1977")  # a good change in row 2
+    data = edited(data, "Perm Memorial", "Perm Memorial Society")  # row 3, good too
+    data += csv_bytes([["", "", "", "", "human rights group", "Atlantis", "", "", "", "", "", "",
+                        "not-an-email", "", "", "3000"]])  # fmt: skip
+    before = snapshot()
+
+    response = upload(client, data)
+
+    problems = response.context["report"].problems
+    assert [(p.row, p.column) for p in problems] == [
+        (4, "region"), (4, "email"), (4, "founded"), (4, "name"),
+    ]  # fmt: skip
+    page = response.content.decode()
+    for text in ("Atlantis", "not-an-email", "3000", "name_ru"):
+        assert text in page
+    assert "import-confirm" not in page
+    assert snapshot() == before
+    # Confirming is impossible, and the service refuses to write too.
+    table = importing.read_csv(data, max_bytes=10**6)
+    report = services.organization_import(table=table, user=editor, dry_run=False)
+    assert not report.written
+    assert snapshot() == before
+    other.refresh_from_db()
+    assert other.name_en == "Perm Memorial"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        ("id,name\n1,Мемориал\n".encode("cp1251"), "UTF-8"),
+        (b'id,name_en\n1,"unclosed\n', "malformed"),
+        (b"\x00\x01binary", "binary"),
+        (b"colour,size\nred,2\n", "identifies"),
+        (b"id,name_en\n", "no rows"),
+        (b"id,name_en\n1,A,extra,cells\n", "cells"),
+    ],
+)
+def test_malformed_files_get_a_plain_message(client, editor, data, message):
+    with __import__("django").utils.translation.override("en"):
+        client.cookies["django_language"] = "en"
+        response = upload(client, data)
+
+    assert response.status_code == 200
+    problems = response.context["report"].problems
+    assert len(problems) == 1
+    assert message in problems[0].message
+    assert problems[0].message in response.content.decode()
+
+
+def test_a_byte_order_mark_and_semicolons_are_accepted(editor, mhg):
+    text = export_csv("ru").decode("utf-8-sig")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    data = ("\ufeff" + out.getvalue()).encode()
+
+    table = importing.read_csv(data, max_bytes=10**6)
+    report = services.organization_import(table=table, user=editor, dry_run=True)
+
+    assert (table.lang, report.problems, report.unchanged) == ("ru", [], 1)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("kind", "secret society", "Unknown value"),
+        ("status", "sleeping", "Unknown value"),
+        ("region", "Atlantis", "Unknown region"),
+        ("email", "mhg-at-mhg.ru", "not a valid email"),
+        ("founded", "3000", "between 1800 and 2100"),
+        ("founded", "long ago", "not a year"),
+        ("last_verified", "31.02.2025", "not a date"),
+        ("website", "mhg.ru", "http"),
+        ("activities", "Knitting", "Unknown type of work"),
+        ("id", "999", "No organization"),
+    ],
+)
+def test_each_bad_value_is_named_with_row_and_column(editor, mhg, column, value, message):
+    header = columns.headers("en")
+    cells = dict(zip(header, next(_rows(export_csv("en"))), strict=True))
+    cells[column] = value
+    data = csv_bytes([header, [cells[key] for key in header]])
+
+    with __import__("django").utils.translation.override("en"):
+        report = services.organization_import(
+            table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+        )
+
+    assert [(p.row, p.column) for p in report.problems] == [(2, column)]
+    assert message in report.problems[0].message
+    assert not report.written
+
+
+def _rows(data: bytes):
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    next(reader)
+    return reader
+
+
+def test_a_formula_prefix_is_removed_again_on_import(editor, mhg):
+    data = edited(export_csv("en"), "Moscow Helsinki Group", "=HYPERLINK(1)")
+    assert b"'=HYPERLINK(1)" not in data  # the raw cell, as a user could type it
+    table = importing.read_csv(data, max_bytes=10**6)
+    services.organization_import(table=table, user=editor, dry_run=False)
+    mhg.refresh_from_db()
+    assert mhg.name_en == "=HYPERLINK(1)"
+
+    again = services.organization_import(
+        table=importing.read_csv(export_csv("en"), max_bytes=10**6), user=editor, dry_run=True
+    )
+    assert b"'=HYPERLINK(1)" in export_csv("en")
+    assert again.unchanged == 1
+
+
+def test_phones_and_types_of_work_are_replaced_with_history(editor, mhg):
+    ActivityTypeFactory(name_en="Legal aid", name_ru="Юридическая помощь")
+    data = edited(export_csv("en"), "+7 095 206-81-71", "+7 495 111-11-11; +7 095 206-81-71")
+    data = edited(data, ",Monitoring,", ",Legal aid; Monitoring,")
+
+    report = services.organization_import(
+        table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+    )
+
+    assert report.updated == 1
+    assert sorted(mhg.phones.values_list("number", flat=True)) == [
+        "+7 095 206-81-71", "+7 095 206-81-72", "+7 495 111-11-11",
+    ]  # fmt: skip
+    assert sorted(mhg.activities.values_list("name_en", flat=True)) == ["Legal aid", "Monitoring"]
+    assert Phone.history.filter(number="+7 495 111-11-11").get().history_user == editor
+
+
+def test_a_file_over_the_size_limit_is_refused(client, editor, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    response = upload(client, b"id,name_en\n" + b"1,x\n" * 50)
+    assert response.status_code == 200
+    assert "limit" in response.content.decode() or "предел" in response.content.decode()
+    assert "report" not in response.context
+
+
+def test_the_command_imports_all_or_nothing(tmp_path, mhg):
+    staff_user("robot", group="Editors")
+    good = tmp_path / "good.csv"
+    good.write_bytes(edited(export_csv("en"), "1976", "1977"))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        edited(export_csv("en"), "1976", "1978")
+        + csv_bytes([["", "", "", "X", "no such kind"]])
+    )
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_organizations", str(bad), "--user", "robot", verbosity=0)
+    assert snapshot() == before
+
+    call_command("import_organizations", str(good), "--dry-run", verbosity=0)
+    assert snapshot() == before
+
+    call_command("import_organizations", str(good), "--user", "robot", verbosity=0)
+    mhg.refresh_from_db()
+    assert mhg.founded == 1977
+    latest = mhg.history.first()
+    assert latest.history_user.username == "robot"
+    assert latest.history_change_reason == "import_organizations good.csv"
+
+
+def test_the_command_refuses_a_huge_file(tmp_path, settings):
+    settings.IMPORT_COMMAND_MAX_BYTES = 10
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"id,name_en\n1,abcdefghij\n")
+    with pytest.raises(CommandError, match="limit"):
+        call_command("import_organizations", str(big), verbosity=0)

@@ -1,0 +1,53 @@
+"""Helpers for the admin tests: staff users in a role, export-shaped CSV, DB snapshots."""
+
+import csv
+import io
+
+from django.contrib.auth.models import Group, User
+
+from directory import columns
+from directory.models import Organization, Phone
+
+PASSWORD = "a-long-Staff-passw0rd"
+
+
+def staff_user(username: str, *, group: str | None = None, superuser: bool = False) -> User:
+    """A real staff account, optionally in one of the migration's groups."""
+    if superuser:
+        return User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def export_csv(lang: str, queryset=None, *, public: bool = True) -> bytes:
+    """The public export's CSV (UTF-8 with BOM, CRLF) built with the shared columns."""
+    queryset = Organization.objects.published() if queryset is None else queryset
+    context = columns.ExportContext(lang=lang, base_url="http://testserver", public=public)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns.headers(lang))
+    for organization in columns.export_queryset(queryset.order_by("pk")):
+        writer.writerow(columns.csv_cells(columns.organization_row(organization, context)))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def snapshot() -> dict:
+    """Every organization and phone with all fields, and the size of their history."""
+    return {
+        "organizations": list(Organization.objects.order_by("pk").values()),
+        "activities": list(
+            Organization.activities.through.objects.order_by("pk").values_list(
+                "organization_id", "activitytype_id"
+            )
+        ),
+        "phones": list(Phone.objects.order_by("pk").values()),
+        "history": (Organization.history.count(), Phone.history.count()),
+    }
