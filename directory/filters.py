@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rightsnet.facets import FacetFilterSet, RegionTree
 
@@ -30,8 +30,10 @@ class Lookups:
 class SearchFilterSet(FacetFilterSet):
     """Parameters common to every directory list: ``q`` and ``region``."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    region = django_filters.CharFilter(label=_("Region"), method="filter_region")
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="filter_q")
+    region = django_filters.CharFilter(
+        label=pgettext_lazy("facet", "Region"), method="filter_region"
+    )
 
     single_valued = frozenset({"q", "region", "sort"})
     max_lengths = {"q": search.MAX_QUERY_LENGTH}
@@ -68,13 +70,15 @@ class SearchFilterSet(FacetFilterSet):
 
 class OrganizationFilterSet(SearchFilterSet):
     activity = django_filters.MultipleChoiceFilter(
-        label=_("Type of work"), method="filter_activity"
+        label=pgettext_lazy("facet", "Type of work"), method="filter_activity"
     )
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=Organization.Kind.choices, method="filter_in"
+        label=pgettext_lazy("facet", "Kind"), choices=Organization.Kind.choices, method="filter_in"
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Organization.Status.choices, method="filter_in"
+        label=pgettext_lazy("facet", "Status"),
+        choices=Organization.Status.choices,
+        method="filter_in",
     )
 
     class Meta:
@@ -108,7 +112,7 @@ class OrganizationFilterSet(SearchFilterSet):
 
 class PersonFilterSet(SearchFilterSet):
     organization = django_filters.MultipleChoiceFilter(
-        label=_("Organization"), method="filter_organization"
+        label=pgettext_lazy("facet", "Organization"), method="filter_organization"
     )
 
     class Meta:

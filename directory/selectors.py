@@ -23,6 +23,7 @@ from django.db.models import Count, F, Prefetch, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rightsnet import facets
 from rightsnet.facets import SearchResult
@@ -32,15 +33,15 @@ from .filters import Lookups, OrganizationFilterSet, PersonFilterSet
 from .models import ActivityType, Affiliation, Organization, Person, Region
 
 ORGANIZATION_SORTS = {
-    "relevance": _("relevance"),
-    "name": _("name"),
-    "-updated": _("recently updated"),
-    "founded": _("year founded"),
+    "relevance": pgettext_lazy("sort", "relevance"),
+    "name": pgettext_lazy("sort", "name"),
+    "-updated": pgettext_lazy("sort", "recently updated"),
+    "founded": pgettext_lazy("sort", "year founded"),
 }
 PERSON_SORTS = {
-    "relevance": _("relevance"),
-    "name": _("name"),
-    "-updated": _("recently updated"),
+    "relevance": pgettext_lazy("sort", "relevance"),
+    "name": pgettext_lazy("sort", "name"),
+    "-updated": pgettext_lazy("sort", "recently updated"),
 }
 ORGANIZATION_RANK_FIELDS = [
     ("name_ru", "A", "russian"),
@@ -138,7 +139,7 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
                     language=language,
                     name_field="name",
                     rank_fields=ORGANIZATION_RANK_FIELDS,
-                )  # fmt: skip
+                )
             )
             .select_related("region")
             .prefetch_related(
@@ -183,10 +184,18 @@ def _organization_chips(filterset, lookups: Lookups) -> list[facets.Chip]:
     labels, langs = _activity_labels(lookups)
     return [
         *facets.query_chip(params),
-        *facets.region_chip("region", _("Region"), params, filterset.selected_region),
-        *facets.choice_chips("activity", _("Type of work"), params, labels, langs),
-        *facets.choice_chips("kind", _("Kind"), params, dict(Organization.Kind.choices)),
-        *facets.choice_chips("status", _("Status"), params, dict(Organization.Status.choices)),
+        *facets.region_chip(
+            "region", pgettext_lazy("facet", "Region"), params, filterset.selected_region
+        ),
+        *facets.choice_chips(
+            "activity", pgettext_lazy("facet", "Type of work"), params, labels, langs
+        ),
+        *facets.choice_chips(
+            "kind", pgettext_lazy("facet", "Kind"), params, dict(Organization.Kind.choices)
+        ),
+        *facets.choice_chips(
+            "status", pgettext_lazy("facet", "Status"), params, dict(Organization.Status.choices)
+        ),
     ]
 
 
@@ -216,11 +225,11 @@ def _organization_facets(filterset, base, lookups: Lookups) -> list[facets.Facet
             selected=filterset.selected_region,
             counts=region_counts,
             params=params,
-            label=_("Region"),
+            label=pgettext_lazy("facet", "Region"),
         ),
         facets.choice_facet(
             name="activity",
-            label=_("Type of work"),
+            label=pgettext_lazy("facet", "Type of work"),
             choices=activity_choices,
             counts=activity_counts,
             params=params,
@@ -228,14 +237,14 @@ def _organization_facets(filterset, base, lookups: Lookups) -> list[facets.Facet
         ),
         facets.choice_facet(
             name="kind",
-            label=_("Kind"),
+            label=pgettext_lazy("facet", "Kind"),
             choices=Organization.Kind.choices,
             counts=facets.count_by(others("kind"), "kind"),
             params=params,
         ),
         facets.choice_facet(
             name="status",
-            label=_("Status"),
+            label=pgettext_lazy("facet", "Status"),
             choices=Organization.Status.choices,
             counts=facets.count_by(others("status"), "status"),
             params=params,
@@ -276,7 +285,7 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
                     language=language,
                     name_field="name",
                     rank_fields=PERSON_RANK_FIELDS,
-                )  # fmt: skip
+                )
             )
             .select_related("region")
             .prefetch_related(
@@ -293,7 +302,7 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
                         "organization__slug",
                         "organization__name_ru",
                         "organization__name_en",
-                    ),  # fmt: skip
+                    ),
                     to_attr="public_affiliations",
                 )
             )
@@ -301,10 +310,12 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
         org_labels = {slug: facets.label_of(o, "name") for slug, o in organizations.items()}
         chips = [
             *facets.query_chip(cleaned),
-            *facets.region_chip("region", _("Region"), cleaned, filterset.selected_region),
+            *facets.region_chip(
+                "region", pgettext_lazy("facet", "Region"), cleaned, filterset.selected_region
+            ),
             *facets.choice_chips(
                 "organization",
-                _("Organization"),
+                pgettext_lazy("facet", "Organization"),
                 cleaned,
                 {slug: text for slug, (text, _lang) in org_labels.items()},
                 {slug: lang for slug, (_text, lang) in org_labels.items()},
@@ -348,7 +359,7 @@ def _person_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
             "organization__slug",
             "organization__name_ru",
             "organization__name_en",
-        )  # fmt: skip
+        )
         .annotate(n=Count("person_id", distinct=True))
         .order_by("-n", "organization__slug")
     )
@@ -376,11 +387,11 @@ def _person_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
             selected=filterset.selected_region,
             counts=region_counts,
             params=params,
-            label=_("Region"),
+            label=pgettext_lazy("facet", "Region"),
         ),
         facets.choice_facet(
             name="organization",
-            label=_("Organization"),
+            label=pgettext_lazy("facet", "Organization"),
             choices=choices,
             counts=counts,
             params=params,

@@ -3,8 +3,9 @@
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, View
 
-from . import page_selectors
-from .models import ActivityType, Organization, Person, Region
+from rightsnet.facets import FacetedListView
+
+from . import page_selectors, selectors
 
 
 def home(request):
@@ -24,9 +25,10 @@ def about(request):
     return render(request, "directory/about.html")
 
 
-class OrganizationListView(ListView):
-    queryset = Organization.objects.published()
-    paginate_by = 50
+class OrganizationListView(FacetedListView):
+    template_name = "directory/organization_list.html"
+    selector = staticmethod(selectors.organization_search)
+    export_name = "directory:organization_export"
 
 
 class OrganizationDetailView(DetailView):
@@ -69,8 +71,10 @@ class ActivityDetailView(View):
         return render(request, "directory/activity_detail.html", context)
 
 
-class PersonListView(ListView):
-    queryset = Person.objects.published()
+class PersonListView(FacetedListView):
+    template_name = "directory/person_list.html"
+    selector = staticmethod(selectors.person_search)
+    export_name = "directory:person_export"
 
 
 class PersonDetailView(DetailView):

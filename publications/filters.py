@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory import search
 from directory.models import ActivityType
@@ -24,15 +24,23 @@ class Lookups:
 
 
 class PublicationFilterSet(FacetFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    series = django_filters.MultipleChoiceFilter(label=_("Series"), method="filter_series")
-    year = django_filters.MultipleChoiceFilter(label=_("Year"), method="filter_in")
-    language = django_filters.MultipleChoiceFilter(
-        label=_("Language of the text"), method="filter_in"
+    q = django_filters.CharFilter(label=pgettext_lazy("filter", "Search"), method="filter_q")
+    series = django_filters.MultipleChoiceFilter(
+        label=pgettext_lazy("facet", "Series"), method="filter_series"
     )
-    topic = django_filters.MultipleChoiceFilter(label=_("Topic"), method="filter_topic")
+    year = django_filters.MultipleChoiceFilter(
+        label=pgettext_lazy("facet", "Year"), method="filter_in"
+    )
+    language = django_filters.MultipleChoiceFilter(
+        label=pgettext_lazy("facet", "Language of the text"), method="filter_in"
+    )
+    topic = django_filters.MultipleChoiceFilter(
+        label=pgettext_lazy("facet", "Topic"), method="filter_topic"
+    )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Publication.Status.choices, method="filter_in"
+        label=pgettext_lazy("facet", "Status"),
+        choices=Publication.Status.choices,
+        method="filter_in",
     )
 
     single_valued = frozenset({"q", "sort"})

@@ -10,12 +10,13 @@ publisher is a draft), ``public_editors`` (published people only) and
 
 from django.db.models import F, Prefetch
 from django.utils import translation
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory import search
 from directory.models import ActivityType, Organization, Person
 from directory.selectors import translated_order
+from directory.templatetags.rightsnet import language_name
 from rightsnet import facets
 from rightsnet.facets import SearchResult
 
@@ -23,10 +24,10 @@ from .filters import Lookups, PublicationFilterSet
 from .models import Publication, Series
 
 PUBLICATION_SORTS = {
-    "relevance": _("relevance"),
-    "year": _("year, oldest first"),
-    "-year": _("year, newest first"),
-    "title": _("title"),
+    "relevance": pgettext_lazy("sort", "relevance"),
+    "year": pgettext_lazy("sort", "year, oldest first"),
+    "-year": pgettext_lazy("sort", "year, newest first"),
+    "title": pgettext_lazy("sort", "title"),
 }
 PUBLICATION_RANK_FIELDS = [
     ("title_ru", "A", "russian"),
@@ -39,10 +40,7 @@ PUBLICATION_RANK_FIELDS = [
 
 
 def language_label(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+    return str(language_name(code))
 
 
 def _lookups() -> Lookups:
@@ -152,16 +150,22 @@ def _chips(filterset, lookups: Lookups) -> list[facets.Chip]:
     topic_labels, topic_langs = _labels(lookups.topics)
     return [
         *facets.query_chip(params),
-        *facets.choice_chips("series", _("Series"), params, series_labels, series_langs),
-        *facets.choice_chips("year", _("Year"), params, {}),
+        *facets.choice_chips(
+            "series", pgettext_lazy("facet", "Series"), params, series_labels, series_langs
+        ),
+        *facets.choice_chips("year", pgettext_lazy("facet", "Year"), params, {}),
         *facets.choice_chips(
             "language",
-            _("Language of the text"),
+            pgettext_lazy("facet", "Language of the text"),
             params,
             {code: language_label(code) for code in lookups.languages},
         ),
-        *facets.choice_chips("topic", _("Topic"), params, topic_labels, topic_langs),
-        *facets.choice_chips("status", _("Status"), params, dict(Publication.Status.choices)),
+        *facets.choice_chips(
+            "topic", pgettext_lazy("facet", "Topic"), params, topic_labels, topic_langs
+        ),
+        *facets.choice_chips(
+            "status", pgettext_lazy("facet", "Status"), params, dict(Publication.Status.choices)
+        ),
     ]
 
 
@@ -175,14 +179,16 @@ def _facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
     topic_labels, topic_langs = _labels(lookups.topics)
     series_ids = facets.count_by(others("series"), "series_id")
     topic_ids = facets.count_through(
-        Publication.topics.through.objects.all(), "publication_id", "activitytype_id",
+        Publication.topics.through.objects.all(),
+        "publication_id",
+        "activitytype_id",
         others("topic"),
-    )  # fmt: skip
+    )
     years = {str(k): v for k, v in facets.count_by(others("year"), "year").items()}
     return [
         facets.choice_facet(
             name="series",
-            label=_("Series"),
+            label=pgettext_lazy("facet", "Series"),
             choices=sorted(series_labels.items(), key=lambda item: item[1].lower()),
             counts={slug: series_ids.get(s.pk, 0) for slug, s in lookups.series.items()},
             params=params,
@@ -191,21 +197,21 @@ def _facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
         ),
         facets.choice_facet(
             name="year",
-            label=_("Year"),
+            label=pgettext_lazy("facet", "Year"),
             choices=[(str(year), str(year)) for year in lookups.years],
             counts=years,
             params=params,
         ),
         facets.choice_facet(
             name="language",
-            label=_("Language of the text"),
+            label=pgettext_lazy("facet", "Language of the text"),
             choices=[(code, language_label(code)) for code in lookups.languages],
             counts=facets.count_by(others("language"), "language"),
             params=params,
         ),
         facets.choice_facet(
             name="topic",
-            label=_("Topic"),
+            label=pgettext_lazy("facet", "Topic"),
             choices=sorted(topic_labels.items(), key=lambda item: item[1].lower()),
             counts={slug: topic_ids.get(t.pk, 0) for slug, t in lookups.topics.items()},
             params=params,
@@ -214,7 +220,7 @@ def _facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
         ),
         facets.choice_facet(
             name="status",
-            label=_("Status"),
+            label=pgettext_lazy("facet", "Status"),
             choices=Publication.Status.choices,
             counts=facets.count_by(others("status"), "status"),
             params=params,

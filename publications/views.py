@@ -1,13 +1,16 @@
 """Public pages of the publications catalogue (placeholders until the public site lands)."""
 
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
-from . import page_selectors
-from .models import Publication
+from rightsnet.facets import FacetedListView
+
+from . import page_selectors, selectors
 
 
-class PublicationListView(ListView):
-    queryset = Publication.objects.published()
+class PublicationListView(FacetedListView):
+    template_name = "publications/publication_list.html"
+    selector = staticmethod(selectors.publication_search)
+    export_name = "publications:publication_export"
 
 
 class PublicationDetailView(DetailView):

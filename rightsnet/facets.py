@@ -19,8 +19,7 @@ from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.generic import TemplateView
 
 from rightsnet import querystring
@@ -42,6 +41,7 @@ class FacetOption:
 
 @dataclass
 class Crumb:
+    value: str
     label: str
     url: str
     lang: str = ""
@@ -464,6 +464,7 @@ def region_facet(
             text, lang = label_of(region, "name")
             breadcrumb.append(
                 Crumb(
+                    value=region.slug,
                     label=text,
                     url=querystring.replace(params, name, region.slug),
                     lang=lang,
@@ -502,7 +503,7 @@ def query_chip(params) -> list[Chip]:
     return [
         Chip(
             name="q",
-            label=str(_("Search")),
+            label=str(pgettext_lazy("filter", "Search")),
             value=truncate(q),
             remove_url=querystring.remove(params, "q"),
         )

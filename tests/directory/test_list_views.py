@@ -1,0 +1,333 @@
+"""The organization and people list pages as a user sees them."""
+
+import pytest
+from django.conf.urls.i18n import i18n_patterns
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import include, path
+
+from directory import urls as directory_urls
+from directory.models import Organization, Region
+from tests.factories import (
+    ActivityTypeFactory,
+    AffiliationFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PhoneFactory,
+    RegionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def fake_export(request, format):
+    return HttpResponse("")
+
+
+# The real URLconf plus an export route, so that the "Download CSV" link can be
+# tested before (and independently of) the export view.
+urlpatterns = i18n_patterns(
+    path(
+        "",
+        include(
+            (
+                [
+                    *directory_urls.urlpatterns,
+                    path(
+                        "organizations/export.<str:format>",
+                        fake_export,
+                        name="organization_export",
+                    ),
+                ],
+                "directory",
+            )
+        ),
+    ),
+    path("publications/", include("publications.urls")),
+    prefix_default_language=True,
+)
+
+
+@pytest.fixture
+def world():
+    russia = RegionFactory(name_en="Russia", name_ru="Россия", kind=Region.Kind.COUNTRY)
+    caucasus = RegionFactory(name_en="North Caucasus", name_ru="Северный Кавказ", parent=russia)
+    chechnya = RegionFactory(name_en="Chechnya", name_ru="Чечня", parent=caucasus)
+    moscow = RegionFactory(name_en="Moscow", name_ru="Москва", parent=russia)
+    legal = ActivityTypeFactory(name_en="Legal defense", name_ru="Правовая защита")
+    prisons = ActivityTypeFactory(name_en="Prison monitoring", name_ru="Мониторинг тюрем")
+    mhg = OrganizationFactory(
+        name_en="Moscow Helsinki Group",
+        name_ru="Московская Хельсинкская группа",
+        region=moscow,
+        activities=[legal],
+        email="mhg@example.org",
+        founded=1976,
+    )
+    PhoneFactory(organization=mhg, number="+7 095 206-81-71")
+    hidden = OrganizationFactory(
+        name_en="Grozny Prison Watch",
+        name_ru="Грозненский тюремный надзор",
+        region=chechnya,
+        activities=[prisons, legal],
+        email="secret@example.org",
+        contacts_public=False,
+    )
+    PhoneFactory(organization=hidden, number="+7 871 999-99-99")
+    OrganizationFactory(
+        name_en="Draft Watch",
+        name_ru="Черновик",
+        region=chechnya,
+        activities=[prisons],
+        is_published=False,
+    )
+    return {"russia": russia, "legal": legal, "prisons": prisons}
+
+
+def test_list_shows_results_facets_and_count(client, world):
+    response = client.get("/en/organizations/")
+    assert response.status_code == 200
+    assert response.templates[0].name == "directory/organization_list.html"
+    assertions = response.content.decode()
+    assert "2 organizations found" in assertions
+    assert "Moscow Helsinki Group" in assertions
+    assert "Grozny Prison Watch" in assertions
+    assert "Draft Watch" not in assertions
+
+
+def test_list_is_in_russian(client, world):
+    response = client.get("/ru/organizations/")
+    assert "Найдено организаций: 2" in response.content.decode()
+    assert "Московская Хельсинкская группа" in response.content.decode()
+
+
+def test_contacts_only_where_public(client, world):
+    html = client.get("/en/organizations/").content.decode()
+    assert "mhg@example.org" in html
+    assert "+7 095 206-81-71" in html
+    assert "secret@example.org" not in html
+    assert "999-99-99" not in html
+
+
+def test_facet_options_are_toggle_links_with_counts(client, world):
+    response = client.get("/en/organizations/?activity=prison-monitoring")
+    html = response.content.decode()
+    assert "1 organization found" in html
+    # The selected option is checked and its link removes it.
+    assert (
+        '<input type="checkbox" name="activity" value="prison-monitoring" checked> '
+        '<a href="?">Prison monitoring</a>'
+    ) in html
+    # Another option adds itself and keeps the selected one; its count ignores
+    # the activity filter (disjunctive).
+    assert (
+        '<a href="?activity=prison-monitoring&amp;activity=legal-defense">Legal defense</a>'
+        '</label> <span class="facet-count">2</span>'
+    ) in html
+
+
+def test_region_facet_breadcrumb_and_sub_regions(client, world):
+    html = client.get(
+        "/en/organizations/?region=north-caucasus&activity=legal-defense"
+    ).content.decode()
+    assert '<a href="?activity=legal-defense">All</a>' in html
+    assert '<a href="?region=russia&amp;activity=legal-defense">Russia</a>' in html
+    assert '<strong aria-current="true">North Caucasus</strong>' in html
+    assert '<a href="?region=chechnya&amp;activity=legal-defense">Chechnya</a>' in html
+    # The form keeps the region when the user ticks a box and submits.
+    assert '<input type="hidden" name="region" value="north-caucasus">' in html
+
+
+def test_chips_and_clear_all(client, world):
+    html = client.get("/en/organizations/?q=watch&activity=legal-defense").content.decode()
+    assert (
+        'href="?activity=legal-defense" title="Remove this filter">Search: <span>watch</span>'
+        in html
+    )
+    assert (
+        'href="?q=watch" title="Remove this filter">Type of work: <span>Legal defense</span>'
+        in html
+    )
+    assert '<a class="clear-all" href="/en/organizations/">Clear all</a>' in html
+
+
+def test_no_chips_without_filters(client, world):
+    html = client.get("/en/organizations/").content.decode()
+    assert "Clear all" not in html
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_download_link_keeps_the_filters_and_tells_the_row_count(client, world):
+    html = client.get(
+        "/en/organizations/?activity=legal-defense&page=1&sort=-updated"
+    ).content.decode()
+    assert (
+        '<a href="/en/organizations/export.csv?activity=legal-defense&amp;sort=-updated" download>'
+        "Download CSV</a>"
+    ) in html
+    assert "(2 rows)" in html
+
+
+def test_no_download_link_until_the_export_exists(client, world, settings):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("directory:organization_export", kwargs={"format": "csv"})
+    except NoReverseMatch:
+        assert "Download CSV" not in client.get("/en/organizations/").content.decode()
+    else:
+        assert "Download CSV" in client.get("/en/organizations/").content.decode()
+
+
+@pytest.fixture
+def many(world):
+    for n in range(60):
+        OrganizationFactory(name_en=f"Watch {n:02d}", region=world["russia"])
+
+
+def test_pagination_keeps_the_filters(client, many):
+    html = client.get("/en/organizations/?region=russia&q=watch").content.decode()
+    assert "61 organizations found" in html
+    # Links keep every filter, in a canonical order.
+    assert '<a href="?q=watch&amp;region=russia&amp;page=2" rel="next">Next →</a>' in html
+    html = client.get("/en/organizations/?region=russia&q=watch&page=2").content.decode()
+    assert '<a href="?q=watch&amp;region=russia" rel="prev">← Previous</a>' in html
+    assert '<span aria-current="page">2</span>' in html
+    assert html.count('<li class="result">') == 11
+
+
+def test_page_past_the_end_shows_the_last_page_with_a_note(client, many):
+    response = client.get("/en/organizations/?page=99")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is no page 99: showing the last page, 2." in html
+    assert '<span aria-current="page">2</span>' in html
+
+
+@pytest.mark.parametrize(
+    "query, note",
+    [
+        ("page=-1", "There is no page -1: showing page 1."),
+        ("page=0", "There is no page 0: showing page 1."),
+        ("page=abc", "Page “abc” is not a page number: showing page 1."),
+        ("page=1%00", ""),
+        ("region=atlantis", "Unknown region “atlantis” ignored."),
+        ("activity=legal-defense&activity=x%00y", "Unknown type of work “x y” ignored."),
+        ("sort=DROP%20TABLE", "Unknown sort order “DROP TABLE” ignored."),
+        ("sort=relevance", "Sorting by relevance needs a search query: sorted by name."),
+        ("q=" + "я" * 10_000, "“Search” was too long and was cut to 200 characters."),
+        ("q=%00%00", ""),
+        ("region=russia&region=russia&region=moscow", "Only one value of “Region” can be used"),
+        ("kind=group&kind=group&kind=%FF", "Unknown kind"),
+        ("q[]=x&activity[]=y&status=", ""),
+        ("%FF%FE=%00", ""),
+    ],
+)
+def test_bad_input_gives_a_normal_page_with_a_note(client, world, query, note):
+    response = client.get("/en/organizations/?" + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "organizations found" in html or "organization found" in html
+    if note:
+        assert note in html
+    else:
+        assert 'class="filter-note"' not in html
+
+
+def test_bad_input_notes_in_russian(client, world):
+    html = client.get("/ru/organizations/?region=atlantis&page=-1").content.decode()
+    assert "Неизвестное значение фильтра «регион»: «atlantis» — не учтено." in html
+    assert "Страницы -1 нет: показана страница 1." in html
+
+
+def _query_count(client, django_assert_num_queries, expected):
+    url = (
+        "/en/organizations/?q=watch&region=russia&activity=legal-defense&activity=prison-monitoring"
+    )
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_query_count_does_not_grow_with_the_data(client, world, django_assert_num_queries, size):
+    legal, prisons = world["legal"], world["prisons"]
+    for n in range(size):
+        org = OrganizationFactory(
+            name_en=f"Watch {n}", region=world["russia"], activities=[legal, prisons]
+        )
+        PhoneFactory(organization=org)
+    response = _query_count(client, django_assert_num_queries, 10)
+    assert f"{size + 1} organizations found" in response.content.decode()
+
+
+DESCRIPTION = "Legal aid, monitoring of places of detention and human rights education. " * 5
+
+
+def test_fifty_results_stay_under_the_html_budget(client, world):
+    for n in range(60):
+        org = OrganizationFactory(
+            name_en=f"Regional Human Rights Watch Committee {n}",
+            name_ru=f"Региональный правозащитный комитет {n}",
+            short_name_en="RHRWC",
+            city_en="Nizhny Novgorod",
+            founded=1990,
+            region=world["russia"],
+            activities=[world["legal"], world["prisons"]],
+            email=f"office{n}@example.org",
+            description_en=DESCRIPTION,
+        )
+        PhoneFactory(organization=org)
+    html = client.get("/en/organizations/").content
+    assert html.decode().count('<li class="result">') == 50
+    assert len(html) < 60_000
+
+
+def test_people_list(client):
+    moscow = RegionFactory(name_en="Moscow", name_ru="Москва")
+    mhg = OrganizationFactory(name_en="Moscow Helsinki Group", region=moscow)
+    draft = OrganizationFactory(name_en="Secret Org", region=moscow, is_published=False)
+    person = PersonFactory(name_en="Lyudmila Alexeyeva", name_ru="Людмила Алексеева", region=moscow)
+    AffiliationFactory(person=person, organization=mhg, role_en="chair")
+    AffiliationFactory(person=person, organization=draft)
+    PersonFactory(name_en="Hidden Person", is_published=False)
+    html = client.get("/en/people/?q=alexeyeva").content.decode()
+    assert "1 person found" in html
+    assert "Lyudmila Alexeyeva" in html
+    assert "Moscow Helsinki Group</a> (chair)" in html
+    assert "Secret Org" not in html
+    assert "Hidden Person" not in html
+    html = client.get(f"/en/people/?organization={mhg.slug}").content.decode()
+    assert f'value="{mhg.slug}" checked' in html
+    html = client.get("/ru/people/?q=Алексеевой").content.decode()
+    assert "Найдено людей: 1" in html
+
+
+def test_people_bad_input(client):
+    response = client.get("/en/people/?organization=nobody&region=x&page=-5&q=%00")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Unknown organization “nobody” ignored." in html
+    assert "Unknown region “x” ignored." in html
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_people_query_count_is_fixed(client, django_assert_num_queries, size):
+    moscow = RegionFactory(name_en="Moscow")
+    org = OrganizationFactory(region=moscow)
+    for n in range(size):
+        AffiliationFactory(
+            person=PersonFactory(name_en=f"Person {n}", region=moscow), organization=org
+        )
+    with django_assert_num_queries(7):
+        response = client.get(f"/en/people/?region={moscow.slug}&organization={org.slug}")
+    assert f"{size} people found" in response.content.decode()
+
+
+def test_status_shown_for_closed_organizations(client):
+    OrganizationFactory(name_en="Closed Group", status=Organization.Status.CLOSED)
+    assert (
+        '<span class="status-closed">closed</span>'
+        in client.get("/en/organizations/").content.decode()
+    )

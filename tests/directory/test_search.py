@@ -1,0 +1,105 @@
+"""Text matching (directory/search.py): the same results on SQLite and PostgreSQL."""
+
+import pytest
+
+from directory import search
+from directory.models import Organization
+from tests.factories import OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def matching(q: str) -> list[str]:
+    found = Organization.objects.filter(search.text_filter(q)).order_by("name_ru")
+    return list(found.values_list("name_ru", flat=True))
+
+
+@pytest.fixture
+def organizations():
+    OrganizationFactory(
+        name_ru="Мемориал",
+        name_en="",
+        city_ru="Москва",
+        description_ru="Правозащитная организация, история репрессий.",
+    )
+    OrganizationFactory(
+        name_ru="Московская Хельсинкская группа",
+        name_en="Moscow Helsinki Group",
+        short_name_ru="МХГ",
+        city_ru="Москва",
+        description_en="The oldest human rights group.",
+    )
+    OrganizationFactory(
+        name_ru="Солдатские матери",
+        name_en="Soldiers' Mothers",
+        city_ru="Санкт-Петербург",
+        description_ru="Защита прав призывников.",
+    )
+    OrganizationFactory(name_ru="Ёлки-палки", name_en="", city_ru="Орёл")
+
+
+def test_cyrillic_is_case_insensitive(organizations):
+    assert matching("МЕМОРИАЛ") == ["Мемориал"]
+    assert matching("мемориал") == ["Мемориал"]
+
+
+def test_latin_is_case_insensitive(organizations):
+    assert matching("HELSINKI") == ["Московская Хельсинкская группа"]
+
+
+def test_yo_matches_ye_both_ways(organizations):
+    assert matching("орел") == ["Ёлки-палки"]
+    assert matching("Ёлки") == ["Ёлки-палки"]
+    assert matching("елки") == ["Ёлки-палки"]
+
+
+def test_latin_finds_cyrillic_by_transliteration(organizations):
+    assert matching("Memorial") == ["Мемориал"]
+    assert matching("Moskovskaya") == ["Московская Хельсинкская группа"]
+    assert matching("Moskovskaia") == ["Московская Хельсинкская группа"]
+
+
+def test_russian_stemming(organizations):
+    assert matching("правозащитных") == ["Мемориал"]
+    assert matching("призывника") == ["Солдатские матери"]
+
+
+def test_english_stemming(organizations):
+    assert matching("mothers") == ["Солдатские матери"]
+    assert matching("groups") == ["Московская Хельсинкская группа"]
+
+
+def test_every_word_must_match(organizations):
+    assert matching("Москва группа") == ["Московская Хельсинкская группа"]
+    assert matching("Москва матери") == []
+
+
+def test_short_name_city_and_description_are_searched(organizations):
+    assert matching("МХГ") == ["Московская Хельсинкская группа"]
+    assert matching("Петербург") == ["Солдатские матери"]
+    assert matching("oldest") == ["Московская Хельсинкская группа"]
+
+
+def test_punctuation_nul_and_empty_queries_match_everything(organizations):
+    assert len(matching("")) == 4
+    assert len(matching("  ,;!  ")) == 4
+    assert matching("мемориал\x00") == ["Мемориал"]
+
+
+def test_terms_are_capped_and_deduplicated():
+    terms = search.terms(" ".join(f"слово{n}" for n in range(50)) + " слово1")
+    assert len(terms) == search.MAX_WORDS
+    assert len(search.terms("мир мир МИР")) == 1
+
+
+def test_people_use_the_same_matching():
+    PersonFactory(name_ru="Людмила Алексеева", name_en="Lyudmila Alexeyeva")
+    PersonFactory(name_ru="Андрей Сахаров", name_en="Andrei Sakharov")
+    from directory.models import Person
+
+    found = Person.objects.filter(search.text_filter("Алексеевой")).values_list(
+        "name_ru", flat=True
+    )
+    assert list(found) == ["Людмила Алексеева"]
+    found = Person.objects.filter(search.text_filter("sakharov")).values_list("name_ru", flat=True)
+    assert list(found) == ["Андрей Сахаров"]

@@ -1,0 +1,167 @@
+"""The publications list: search, facets, drafts, bad input, query count."""
+
+import pytest
+from django.http import QueryDict
+
+from publications.models import Publication
+from publications.selectors import publication_search
+from tests.factories import (
+    ActivityTypeFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PublicationFactory,
+    SeriesFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def books():
+    legal_culture = SeriesFactory(name_en="Legal Culture", name_ru="Правовая культура")
+    other = SeriesFactory(name_en="Other Series", name_ru="Другая серия")
+    minorities = ActivityTypeFactory(
+        name_en="National minorities", name_ru="Национальные меньшинства"
+    )
+    social = ActivityTypeFactory(name_en="Social rights", name_ru="Социальные права")
+    mhg = OrganizationFactory(name_en="Moscow Helsinki Group")
+    hidden_publisher = OrganizationFactory(name_en="Hidden Publisher", is_published=False)
+    editor = PersonFactory(name_en="Lyudmila Alexeyeva")
+    hidden_editor = PersonFactory(name_en="Hidden Editor", is_published=False)
+    PublicationFactory(
+        title_en="The Nationalities Problem and Human Rights",
+        title_ru="Национальная проблема и права человека",
+        series=legal_culture,
+        year=1993,
+        pages=256,
+        publisher=mhg,
+        topics=[minorities],
+        editors=[editor, hidden_editor],
+    )
+    PublicationFactory(
+        title_en="Social Problems and Human Rights",
+        title_ru="Социальные проблемы и права человека",
+        series=legal_culture,
+        year=1994,
+        publisher=hidden_publisher,
+        topics=[social],
+    )
+    PublicationFactory(
+        title_en="Future Seminars",
+        title_ru="Будущие семинары",
+        series=legal_culture,
+        year=1996,
+        status=Publication.Status.PLANNED,
+        language="en",
+    )
+    PublicationFactory(title_en="Unrelated Book", series=other, year=1993)
+    PublicationFactory(title_en="Secret Draft", series=legal_culture, year=1993, is_published=False)
+
+
+def titles(query: str) -> list[str]:
+    result = publication_search(params=QueryDict(query), language="en")
+    return [p.title_en for p in result.queryset]
+
+
+def test_default_order_is_by_year(books):
+    assert titles("") == [
+        "The Nationalities Problem and Human Rights",
+        "Unrelated Book",
+        "Social Problems and Human Rights",
+        "Future Seminars",
+    ]
+
+
+def test_facets_or_within_and_across(books):
+    assert titles("year=1993&year=1996") == [
+        "The Nationalities Problem and Human Rights",
+        "Unrelated Book",
+        "Future Seminars",
+    ]
+    assert titles("series=legal-culture&year=1993") == [
+        "The Nationalities Problem and Human Rights"
+    ]
+    assert titles("topic=social-rights&topic=national-minorities&sort=-year") == [
+        "Social Problems and Human Rights",
+        "The Nationalities Problem and Human Rights",
+    ]
+    assert titles("status=planned") == ["Future Seminars"]
+    assert titles("language=en") == ["Future Seminars"]
+
+
+def test_disjunctive_counts_exclude_drafts(books):
+    result = publication_search(params=QueryDict("series=legal-culture&year=1993"), language="en")
+    years = {o.value: (o.count, o.selected) for o in result.facet("year").options}
+    assert years == {"1996": (1, False), "1994": (1, False), "1993": (1, True)}
+    series = {o.value: o.count for o in result.facet("series").options}
+    assert series == {"legal-culture": 1, "other-series": 1}
+
+
+def test_search_in_russian_with_stemming(books):
+    assert titles("q=социальных") == ["Social Problems and Human Rights"]
+    assert titles("q=natsionalnaya") == ["The Nationalities Problem and Human Rights"]
+
+
+def test_list_page(client, books):
+    html = client.get("/en/publications/?series=legal-culture").content.decode()
+    assert "3 publications found" in html
+    assert "Secret Draft" not in html
+    assert "Unrelated Book" not in html
+    assert '<span class="badge">planned</span>' in html
+    assert "256 pages" in html
+    assert "Lyudmila Alexeyeva" in html
+    assert "Moscow Helsinki Group" in html
+    assert "Hidden Editor" not in html
+    assert "Hidden Publisher" not in html
+    assert 'href="?series=legal-culture&amp;year=1994"' in html
+    assert '<a class="clear-all" href="/en/publications/">Clear all</a>' in html
+
+
+def test_list_page_in_russian(client, books):
+    html = client.get("/ru/publications/?year=1994").content.decode()
+    assert "Социальные проблемы и права человека" in html
+    assert "Найдено публикаций: 1" in html
+
+
+@pytest.mark.parametrize(
+    "query, note",
+    [
+        ("series=nope", "Unknown series “nope” ignored."),
+        ("year=abc", "Unknown year “abc” ignored."),
+        ("year=99999999999999999999", "Unknown year"),
+        ("language=xx", "Unknown language of the text “xx” ignored."),
+        ("topic=%00", ""),
+        ("page=-1", "There is no page -1: showing page 1."),
+        ("page=999", "There is no page 999: showing the last page, 1."),
+        ("sort=nonsense", "Unknown sort order “nonsense” ignored."),
+        ("q=" + "x" * 10_000, "was too long"),
+    ],
+)
+def test_bad_input_gives_a_normal_page(client, books, query, note):
+    response = client.get("/en/publications/?" + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "publications found" in html or "publication found" in html
+    if note:
+        assert note in html
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_query_count_is_fixed(client, django_assert_num_queries, size):
+    series = SeriesFactory()
+    topic = ActivityTypeFactory()
+    publisher = OrganizationFactory()
+    for n in range(size):
+        PublicationFactory(
+            series=series,
+            year=1990 + n % 7,
+            topics=[topic],
+            publisher=publisher,
+            editors=[PersonFactory()],
+        )
+    with django_assert_num_queries(13):
+        response = client.get(
+            f"/en/publications/?series={series.slug}&topic={topic.slug}&q=publication"
+        )
+    assert response.status_code == 200
+    assert f"{size} publications found" in response.content.decode()
