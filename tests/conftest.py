@@ -91,13 +91,21 @@ def browser_locale():
 
 
 @pytest.fixture
-def page(chromium, live_server, transactional_db, viewport, javascript, browser_locale):
+def page(
+    chromium,
+    live_server,
+    django_db_serialized_rollback,
+    transactional_db,
+    viewport,
+    javascript,
+    browser_locale,
+):
     """A fresh browser context per test, its base URL the live server (page.goto("/ru/")).
 
-    The live server runs in another thread, so the test's data must be committed:
-    `transactional_db` empties the tables after each test. Add the
-    `django_db_serialized_rollback` fixture to a test that needs rows made by data
-    migrations to survive it.
+    The live server runs in another thread, so the test's data must be committed
+    (`transactional_db`: tables are emptied after each test). Serialized rollback
+    puts back what migrations created (e.g. the Editors and Viewers groups) before
+    each browser test, so the order of tests does not matter.
     """
     size = VIEWPORTS[viewport] if isinstance(viewport, str) else viewport
     context = chromium.new_context(
