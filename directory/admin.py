@@ -297,7 +297,7 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
                 version = Organization.history.get(history_id=version_id)
                 organization = Organization.objects.get(pk=version.id)
                 restored = services.organization_restore_related(
-                    organization=organization, as_of=version.history_date, user=request.user
+                    organization=organization, version=version, user=request.user
                 )
                 if restored:
                     self.message_user(

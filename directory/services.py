@@ -263,37 +263,46 @@ def organization_set_status(*, organizations: Iterable[Organization], user, stat
     )
 
 
-def organization_restore_related(
-    *, organization: Organization, as_of: datetime.datetime, user
-) -> int:
-    """Bring back the phones, affiliations and types of work the organization had at ``as_of``.
+def organization_restore_related(*, organization: Organization, version, user) -> int:
+    """After restoring ``version`` of an organization, bring back what went with it.
 
-    Used after restoring an organization from its history (a deleted one comes
-    back without the rows its deletion cascaded to). Returns the rows restored.
+    If the organization was deleted after that version, the phones and people's
+    roles that its deletion took (their own history shows them deleted within a
+    minute before it) come back; its types of work become those of the version.
+    Returns the number of rows restored.
     """
     restored = 0
+    reason = _("Restored from history")
     with transaction.atomic():
-        for model in (Phone, Affiliation):
-            present = set(
-                model.objects.filter(organization=organization).values_list("pk", flat=True)
-            )
-            for old in model.history.as_of(as_of).filter(organization_id=organization.pk):
-                if old.pk in present:
-                    continue
-                if model is Affiliation and not Person.objects.filter(pk=old.person_id).exists():
-                    continue
-                old._state.adding = True
-                _record(old, user=user, reason=_("Restored from history"))
-                old.save(force_insert=True)
-                restored += 1
-        historical = organization.history.filter(history_date__lte=as_of).first()
-        if historical is not None:
-            activity_ids = set(historical.activities.values_list("activitytype_id", flat=True))
-            current = set(organization.activities.values_list("pk", flat=True))
-            if activity_ids != current:
-                _record(organization, user=user, reason=_("Restored from history"))
-                organization.activities.set(ActivityType.objects.filter(pk__in=activity_ids))
-                restored += 1
+        deletion = (
+            organization.history.filter(history_type="-", history_date__gt=version.history_date)
+            .order_by("-history_date")
+            .first()
+        )
+        if deletion is not None:
+            window = (deletion.history_date - datetime.timedelta(minutes=1), deletion.history_date)
+            for model in (Phone, Affiliation):
+                gone = model.history.filter(
+                    organization_id=organization.pk, history_type="-", history_date__range=window
+                )
+                for record in gone:
+                    old = record.instance
+                    if model.objects.filter(pk=old.pk).exists():
+                        continue
+                    if (
+                        model is Affiliation
+                        and not Person.objects.filter(pk=old.person_id).exists()
+                    ):
+                        continue
+                    _record(old, user=user, reason=reason)
+                    old.save(force_insert=True)
+                    restored += 1
+        activity_ids = set(version.activities.values_list("activitytype_id", flat=True))
+        current = set(organization.activities.values_list("pk", flat=True))
+        if activity_ids != current:
+            _record(organization, user=user, reason=reason)
+            organization.activities.set(ActivityType.objects.filter(pk__in=activity_ids))
+            restored += len(activity_ids ^ current)
     return restored
 
 

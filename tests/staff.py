@@ -51,3 +51,22 @@ def snapshot() -> dict:
         "phones": list(Phone.objects.order_by("pk").values()),
         "history": (Organization.history.count(), Phone.history.count()),
     }
+
+
+def form_data(response, **changes) -> dict:
+    """The POST data of the admin form in ``response`` as it stands, plus ``changes``."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        if isinstance(value, list | tuple):
+            data[name] = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            data[name] = str(value)
+    for inline in response.context.get("inline_admin_formsets") or []:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
