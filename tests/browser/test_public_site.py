@@ -83,9 +83,7 @@ def test_tick_untick_facet_and_switch_language(page, world, javascript):
     page.locator('input[name="activity"][value="monitoring"]').uncheck()
     apply_filters(page, javascript)
     page.wait_for_function("!location.search.includes('activity=monitoring')")
-    assert re.sub(r"\D", "", page.locator("#result-count").inner_text()) == re.sub(
-        r"\D", "", total
-    )
+    assert re.sub(r"\D", "", page.locator("#result-count").inner_text()) == re.sub(r"\D", "", total)
 
 
 def test_skip_link_and_focus_are_visible(page, world):
