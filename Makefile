@@ -20,6 +20,8 @@ help:
 	@echo "make messages   update locale/*.po from the code and templates"
 	@echo "make lint       ruff check and format check"
 
+# The project itself is no importable package (packages = []): installing it only
+# brings in its dependencies, so a plain install avoids editable-mode noise.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "rightsnet needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)." \
@@ -27,11 +29,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install" \
 		"the venv module first (apt-get install python3-venv)."; exit 1; }
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PIP) install --quiet -e ".[test]"
+	$(PIP) install --quiet ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
