@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from rightsnet.context_processors import url_in_language
 from rightsnet.urls import urlpatterns as site_urlpatterns
 from tests.factories import OrganizationFactory
-from tests.pages_data import build_world, public_urls
+from tests.pages_data import ALL_MARKERS, build_world, public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,23 @@ def test_500_is_bilingual(client, settings):
     assertContains(response, '<div lang="en" class="other-language">', status_code=500)
     assertContains(response, "Server error", status_code=500)
     assertNotContains(response, "a bug", status_code=500)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "organizations/?q=%D0%BC%D0%BE%D1%81%D0%BA&region=russia&activity=legal-defense"
+        "&activity=monitoring&sort=name",
+        "people/?region=moscow-oblast",
+        "publications/?series=legal-culture&topic=legal-defense",
+    ],
+)
+def test_switcher_on_the_filtered_lists_keeps_every_filter(client, world, path):
+    response = client.get(f"/ru/{path}")
+    assert response.status_code == 200
+    escaped = path.replace("&", "&amp;")
+    assertContains(response, f'<a href="/en/{escaped}" hreflang="en" lang="en" rel="alternate">')
+    assertContains(response, LINK_RE.format(code="en", url=f"/en/{escaped}"))
+    assertContains(response, LINK_RE.format(code="x-default", url=f"/{escaped}"))
+    for marker in ALL_MARKERS:
+        assertNotContains(response, marker)

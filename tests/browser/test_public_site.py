@@ -118,3 +118,50 @@ def test_screenshots_of_an_organization(page, world, screenshot_dir, viewport):
     shot = screenshot_dir / f"organization-ru-{viewport}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+def test_print_shows_the_results_without_controls(page, world):
+    page.goto("/en/organizations/?activity=monitoring")
+    page.emulate_media(media="print")
+    assert page.locator(".result-list .result").first.is_visible()
+    assert page.locator(".results-header .chips").is_visible()
+    for hidden in [".facets", ".site-nav", ".lang-switch", ".search-row", ".site-footer"]:
+        assert not page.locator(hidden).first.is_visible(), hidden
+
+
+CONTRAST_JS = """
+(selectors) => {
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const bg = getComputedStyle(el).backgroundColor;
+      if (bg && !bg.startsWith("rgba(0, 0, 0, 0)") && bg !== "transparent") return bg;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  return selectors.map((selector) => {
+    const el = document.querySelector(selector);
+    if (!el) return [selector, null];
+    const a = lum(getComputedStyle(el).color), b = lum(background(el));
+    return [selector, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  });
+}
+"""
+
+
+def test_text_contrast_is_at_least_aa(page, world):
+    page.goto("/en/organizations/?activity=monitoring")
+    selectors = [
+        "body", ".site-nav a", ".site-tagline", ".result h2 a", ".result .meta",
+        ".facet-count", ".facet-empty", ".chip", "button", ".site-footer", ".clear-all",
+    ]  # fmt: skip
+    ratios = dict(page.evaluate(CONTRAST_JS, selectors))
+    low = {s: r for s, r in ratios.items() if r is not None and r < 4.5}
+    assert low == {}
+    assert ratios["body"] is not None and ratios[".result h2 a"] is not None
