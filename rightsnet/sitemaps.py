@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.views.generic import TemplateView
 
 from directory.models import ActivityType, Organization, Person, Region
@@ -79,6 +80,27 @@ SITEMAPS = {
 }
 
 
+EXPORT_URL_NAMES = [
+    "directory:organization_export",
+    "directory:person_export",
+    "publications:publication_export",
+]
+
+
+def export_paths() -> list[str]:
+    """``/ru/organizations/export`` ...: the export URLs of every format, as prefixes."""
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for name in EXPORT_URL_NAMES:
+                try:
+                    url = reverse(name, kwargs={"format": "csv"})
+                except NoReverseMatch:
+                    continue
+                paths.append(url.rsplit(".", 1)[0])
+    return paths
+
+
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
@@ -86,6 +108,6 @@ class RobotsView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["admin_path"] = settings.ADMIN_URL
-        context["language_codes"] = [code for code, _name in settings.LANGUAGES]
+        context["export_paths"] = export_paths()
         context["sitemap_url"] = self.request.build_absolute_uri(reverse("sitemap"))
         return context

@@ -3,6 +3,8 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.pages_data import ALL_MARKERS, build_world
@@ -66,6 +68,20 @@ def test_robots_txt(client, settings):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assertContains(response, "Sitemap: http://testserver/sitemap.xml")
     assertContains(response, f"Disallow: /{settings.ADMIN_URL}\n")
-    assertContains(response, "Disallow: /ru/organizations/export")
-    assertContains(response, "Disallow: /en/organizations/export")
+    disallowed = [
+        line.split(": ", 1)[1]
+        for line in response.content.decode().splitlines()
+        if line.startswith("Disallow: ")
+    ]
+    for language in ["ru", "en"]:
+        with translation.override(language):
+            for name in [
+                "directory:organization_export",
+                "directory:person_export",
+                "publications:publication_export",
+            ]:
+                for fmt in ["csv", "json"]:
+                    url = reverse(name, kwargs={"format": fmt})
+                    assert any(url.startswith(prefix) for prefix in disallowed), url
+            assert not any(reverse("directory:organization_list").startswith(p) for p in disallowed)
     assertNotContains(response, "<")
