@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -135,7 +136,8 @@ class ImportReport:
             [
                 row.row,
                 row.action,
-                row.organization_id,
+                # A new row's id comes from a sequence that a rollback does not reset.
+                None if row.action == RowResult.CREATE else row.organization_id,
                 [[c.column, c.old, c.new] for c in row.changes],
             ]
             for row in self.rows
@@ -284,9 +286,9 @@ def _language_of_labels(records: list[tuple[int, dict[str, str]]]) -> str | None
 
 def file_too_large_message(size: int, limit: int) -> str:
     return _(
-        "The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files "
+        "The file is %(size)s; the limit is %(limit)s. Split it into smaller files "
         "or ask an administrator to run the import_organizations command."
-    ) % {"size": round(size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)}
+    ) % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
 
 
 def clean_cell(text: str) -> str:
