@@ -335,3 +335,22 @@ def test_selectors_never_return_drafts(world):
     assert world.draft_org.slug not in {o.slug for o in page_selectors.recently_updated(50)}
     counts = page_selectors.region_counts()
     assert counts[world.russia.pk] == 5
+
+
+def test_landing_pages_query_counts_are_fixed(client, django_assert_num_queries, world):
+    region_url = en("directory:region_detail", slug="moscow-oblast")
+    activity_url = en("directory:activity_detail", slug="legal-defense")
+    with django_assert_num_queries(6):
+        client.get(region_url)
+    with django_assert_num_queries(3):
+        client.get(activity_url)
+    for _n in range(15):
+        child = RegionFactory(parent=world.moscow_oblast)
+        OrganizationFactory(region=child, activities=[world.legal])
+    with django_assert_num_queries(6):
+        response = client.get(region_url)
+    assert len(response.context["organizations"]) == 10
+    assertContains(response, "19 published organizations here, sub-regions included.")
+    with django_assert_num_queries(3):
+        response = client.get(activity_url)
+    assert response.context["org_count"] == 19
