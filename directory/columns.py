@@ -46,6 +46,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
 
@@ -55,6 +56,7 @@ MULTI_SEPARATOR = "; "
 PATH_SEPARATOR = " / "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISING_PREFIX = "'"
+SLUG_PLACEHOLDER = "slug-placeholder"
 
 # The contact columns that stay empty in a public export where contacts_public is off.
 RESTRICTED_COLUMNS = ("address", "postal_code", "phones", "fax", "email")
@@ -152,10 +154,13 @@ class ExportContext:
     status_labels: dict[str, str] = field(init=False)
     _regions: dict[int, Region] | None = field(init=False, default=None)
     _paths: dict[int, str] = field(init=False, default_factory=dict)
+    _url_parts: tuple[str, str] | None = field(init=False, default=None)
+    tz: datetime.tzinfo = field(init=False)
 
     def __post_init__(self):
         self.kind_labels = choice_labels(Organization.Kind, self.lang)
         self.status_labels = choice_labels(Organization.Status, self.lang)
+        self.tz = timezone.get_current_timezone()
 
     @property
     def regions(self) -> dict[int, Region]:
@@ -182,8 +187,15 @@ class ExportContext:
         return self._paths[region_id]
 
     def url(self, org: Organization) -> str:
-        with translation.override(self.lang):
-            return self.base_url.rstrip("/") + org.get_absolute_url()
+        # reverse() once per export, not per row: the slug is the only part that varies.
+        if self._url_parts is None:
+            with translation.override(self.lang):
+                address = self.base_url.rstrip("/") + reverse(
+                    "directory:organization_detail", kwargs={"slug": SLUG_PLACEHOLDER}
+                )
+            prefix, _placeholder, suffix = address.partition(SLUG_PLACEHOLDER)
+            self._url_parts = (prefix, suffix)
+        return self._url_parts[0] + org.slug + self._url_parts[1]
 
 
 def export_queryset(queryset):
@@ -191,10 +203,16 @@ def export_queryset(queryset):
     return queryset.select_related("region").prefetch_related("phones", "activities")
 
 
+def _related(org, prefetched: str, relation: str):
+    """The public list a selector prefetched (``public_phones``), else the relation."""
+    items = getattr(org, prefetched, None)
+    return items if items is not None else getattr(org, relation).all()
+
+
 def organization_row(org: Organization, ctx: ExportContext) -> dict:
     """One organization as typed values keyed by ``COLUMNS`` (JSON-ready)."""
     hidden = ctx.public and not org.contacts_public
-    phones = [] if hidden else list(org.phones.all())
+    phones = [] if hidden else list(_related(org, "public_phones", "phones"))
     lang = ctx.lang
     return {
         "id": org.pk,
@@ -212,13 +230,14 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
         "email": "" if hidden else org.email,
         "website": org.website,
         "activities": sorted(
-            translated(activity, "name", lang) for activity in org.activities.all()
+            translated(activity, "name", lang)
+            for activity in _related(org, "public_activities", "activities")
         ),
         "founded": org.founded,
         "status": ctx.status_labels.get(org.status, org.status),
         "last_verified": org.last_verified.isoformat() if org.last_verified else None,
         "updated_at": (
-            timezone.localtime(org.updated_at).isoformat(timespec="seconds")
+            timezone.localtime(org.updated_at, ctx.tz).isoformat(timespec="seconds")
             if org.updated_at
             else None
         ),

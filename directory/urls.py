@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import export_views, views
 
 app_name = "directory"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
+    re_path(
+        r"^organizations/export\.(?P<format>csv|json)$",
+        export_views.organization_export,
+        name="organization_export",
+    ),
     path(
         "organizations/<slug:slug>/",
         views.OrganizationDetailView.as_view(),
@@ -18,5 +23,10 @@ urlpatterns = [
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/<slug:slug>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("people/", views.PersonListView.as_view(), name="person_list"),
+    re_path(
+        r"^people/export\.(?P<format>csv|json)$",
+        export_views.person_export,
+        name="person_export",
+    ),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
 ]

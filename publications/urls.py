@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
+
+from directory import export_views
 
 from . import views
 
@@ -6,5 +8,10 @@ app_name = "publications"
 
 urlpatterns = [
     path("", views.PublicationListView.as_view(), name="publication_list"),
+    re_path(
+        r"^export\.(?P<format>csv|json)$",
+        export_views.publication_export,
+        name="publication_export",
+    ),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="publication_detail"),
 ]
