@@ -6,3 +6,11 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "directory"
     verbose_name = _("Directory")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import search_index
+
+        # SQLite drops triggers when Django rebuilds a table: restore the search index's.
+        post_migrate.connect(search_index.on_post_migrate, sender=self)

@@ -9,12 +9,13 @@ from ``lookups`` that the selector loads once per request.
 from dataclasses import dataclass, field
 
 import django_filters
+from django.db import connections
 from django.db.models import Exists, OuterRef
 from django.utils.translation import pgettext_lazy
 
 from rightsnet.facets import FacetFilterSet, RegionTree
 
-from . import search
+from . import search, search_index
 from .models import ActivityType, Affiliation, Organization, Person
 
 
@@ -96,6 +97,10 @@ class OrganizationFilterSet(SearchFilterSet):
         if name in ("kind", "status"):
             return dict(self.base_filters[name].extra["choices"])
         return super().choices_for(name)
+
+    def filter_q(self, queryset, name, value):
+        fts_table = search_index.fts_table(connections[queryset.db])
+        return queryset.filter(search.text_filter(value, fts_table=fts_table))
 
     def filter_activity(self, queryset, name, value):
         ids = [

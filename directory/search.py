@@ -8,19 +8,20 @@ way as the stored text, and matched as a substring, so the match is the same on
 SQLite and PostgreSQL: case-insensitive for Cyrillic, ``ё`` = ``е``, ``Memorial``
 finds ``Мемориал``, ``правозащитных`` finds ``правозащитная``. Every word must match.
 
-Ranking: on PostgreSQL by ``SearchRank`` over weighted ``SearchVector`` of the name,
-city and description fields with the ``russian`` and ``english`` configurations; on
-both databases, ties (and SQLite entirely) are ordered by how many words start a
-word in the text and by how early the first word appears (names come first in
-``search_text``).
+Ranking by relevance is portable and the same on both databases, so a list and its
+export sort alike everywhere: first the rows where more query words start a word of
+the text, then those where the first word appears earliest (names and short names
+come first in ``search_text``, descriptions last). PostgreSQL's ``SearchRank`` was
+measured and dropped: it builds ``to_tsvector`` of every matching row at query time
+and cost more than the whole page budget at 20,000 organizations.
 """
 
 from dataclasses import dataclass
 from functools import cache
 
 import snowballstemmer
-from django.db import connection
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 
 from rightsnet.text import fold_latin, has_cyrillic, normalize, words
@@ -83,10 +84,23 @@ def terms(q: str) -> list[Term]:
     return result
 
 
-def text_filter(q: str, field: str = "search_text") -> Q:
-    """A ``Q`` that every word of ``q`` matches ``field`` (empty ``Q`` for no words)."""
+def text_filter(q: str, field: str = "search_text", *, fts_table: str | None = None) -> Q:
+    """A ``Q`` that every word of ``q`` matches ``field`` (empty ``Q`` for no words).
+
+    With ``fts_table`` (SQLite, see ``directory/search_index.py``) the words are
+    asked of the FTS5 trigram index in one query: a quoted phrase of trigrams is a
+    substring match, the same as ``LIKE '%word%'``, answered from the index alone.
+    """
+    found = terms(q)
+    if fts_table and found and all(len(v) >= 3 for t in found for v in t.variants):
+        # Variants are letters and digits only: nothing to escape in a phrase.
+        expression = " AND ".join(
+            "(" + " OR ".join(f'"{variant}"' for variant in term.variants) + ")" for term in found
+        )
+        sql = f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH %s"
+        return Q(pk__in=RawSQL(sql, [expression]))
     condition = Q()
-    for term in terms(q):
+    for term in found:
         any_variant = Q()
         for variant in term.variants:
             any_variant |= Q(**{f"{field}__contains": variant})
@@ -116,27 +130,3 @@ def first_position(q: str, field: str = "search_text") -> Expression:
         for variant in variants
     ]
     return Case(*whens, default=Value(0), output_field=IntegerField())
-
-
-def uses_postgres_ranking() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def postgres_rank(q: str, fields: list[tuple[str, str, str]]) -> Expression:
-    """``SearchRank`` of ``q`` over ``(field, weight, config)`` vectors (PostgreSQL only).
-
-    Both the Russian and the English configuration parse the query, so a Russian
-    word is stemmed as Russian and an English one as English.
-    """
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    vector = None
-    for field, weight, config in fields:
-        part = SearchVector(field, weight=weight, config=config)
-        vector = part if vector is None else vector + part
-    # Words are runs of letters and digits only, safe in to_tsquery's syntax.
-    raw = " | ".join(f"{term.word}:*" for term in terms(q))
-    query = SearchQuery(raw, search_type="raw", config="russian") | SearchQuery(
-        raw, search_type="raw", config="english"
-    )
-    return SearchRank(vector, query)

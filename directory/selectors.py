@@ -43,24 +43,6 @@ PERSON_SORTS = {
     "name": pgettext_lazy("sort", "name"),
     "-updated": pgettext_lazy("sort", "recently updated"),
 }
-ORGANIZATION_RANK_FIELDS = [
-    ("name_ru", "A", "russian"),
-    ("name_en", "A", "english"),
-    ("short_name_ru", "A", "russian"),
-    ("short_name_en", "A", "english"),
-    ("city_ru", "B", "russian"),
-    ("city_en", "B", "english"),
-    ("description_ru", "C", "russian"),
-    ("description_en", "C", "english"),
-]
-PERSON_RANK_FIELDS = [
-    ("name_ru", "A", "russian"),
-    ("name_en", "A", "english"),
-    ("title_ru", "B", "russian"),
-    ("title_en", "B", "english"),
-    ("biography_ru", "C", "russian"),
-    ("biography_en", "C", "english"),
-]
 # The people list offers the organizations with the most people, plus the chosen ones.
 ORGANIZATION_FACET_SIZE = 25
 
@@ -87,19 +69,15 @@ def translated_order(field: str, language: str):
     return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_{other}"), F(field))
 
 
-def _sort_sequence(sort: str, *, q: str, language: str, name_field: str, rank_fields) -> list:
+def _sort_sequence(sort: str, *, q: str, language: str, name_field: str) -> list:
     name = translated_order(name_field, language)
     if sort == "relevance":
-        keys = []
-        if search.uses_postgres_ranking():
-            keys.append(search.postgres_rank(q, rank_fields).desc())
-        keys += [
+        return [
             search.word_start_score(q).desc(),
             search.first_position(q).asc(),
             name.asc(),
             F("pk").asc(),
         ]
-        return keys
     if sort == "-updated":
         return [F("updated_at").desc(), F("pk").desc()]
     if sort == "founded":
@@ -138,7 +116,6 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
                     q=q,
                     language=language,
                     name_field="name",
-                    rank_fields=ORGANIZATION_RANK_FIELDS,
                 )
             )
             .select_related("region")
@@ -199,18 +176,30 @@ def _organization_chips(filterset, lookups: Lookups) -> list[facets.Chip]:
     ]
 
 
-def _organization_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
+def _shared_counts(filterset, base, fields: dict[str, str]):
+    """One grouped query for the facets that are not active (see ``grouped_counts``)."""
+    shared = [field for name, field in fields.items() if name not in filterset.params]
+    if not shared:
+        return {}, None
+    return facets.grouped_counts(filterset.filter_queryset(base), shared)
+
+
+def _organization_facets(filterset, base, lookups: Lookups):
     params = filterset.params
+    grouped, total = _shared_counts(
+        filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
+    )
 
-    def others(name):
-        return filterset.filter_queryset(base, exclude={name})
+    def counts(name, field):
+        if field in grouped:
+            return grouped[field]
+        return facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
 
-    region_counts = facets.count_by(others("region"), "region_id")
     activity_counts_by_id = facets.count_through(
         Organization.activities.through.objects.all(),
         "organization_id",
         "activitytype_id",
-        others("activity"),
+        filterset.filter_queryset(base, exclude={"activity"}),
     )
     labels, langs = _activity_labels(lookups)
     activity_counts = {
@@ -218,12 +207,12 @@ def _organization_facets(filterset, base, lookups: Lookups) -> list[facets.Facet
         for slug, activity in lookups.activities.items()
     }
     activity_choices = sorted(labels.items(), key=lambda item: item[1].lower())
-    return [
+    built = [
         facets.region_facet(
             name="region",
             tree=lookups.regions,
             selected=filterset.selected_region,
-            counts=region_counts,
+            counts=counts("region", "region_id"),
             params=params,
             label=pgettext_lazy("facet", "Region"),
         ),
@@ -239,17 +228,18 @@ def _organization_facets(filterset, base, lookups: Lookups) -> list[facets.Facet
             name="kind",
             label=pgettext_lazy("facet", "Kind"),
             choices=Organization.Kind.choices,
-            counts=facets.count_by(others("kind"), "kind"),
+            counts=counts("kind", "kind"),
             params=params,
         ),
         facets.choice_facet(
             name="status",
             label=pgettext_lazy("facet", "Status"),
             choices=Organization.Status.choices,
-            counts=facets.count_by(others("status"), "status"),
+            counts=counts("status", "status"),
             params=params,
         ),
     ]
+    return built, total
 
 
 def person_search(*, params, language: str | None = None) -> SearchResult:
@@ -284,7 +274,6 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
                     q=q,
                     language=language,
                     name_field="name",
-                    rank_fields=PERSON_RANK_FIELDS,
                 )
             )
             .select_related("region")
@@ -341,11 +330,15 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
     return result
 
 
-def _person_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
+def _person_facets(filterset, base, lookups: Lookups):
     params = filterset.params
-    region_counts = facets.count_by(
-        filterset.filter_queryset(base, exclude={"region"}), "region_id"
-    )
+    grouped, total = _shared_counts(filterset, base, {"region": "region_id"})
+    if "region_id" in grouped:
+        region_counts = grouped["region_id"]
+    else:
+        region_counts = facets.count_by(
+            filterset.filter_queryset(base, exclude={"region"}), "region_id"
+        )
     people = filterset.filter_queryset(base, exclude={"organization"})
     selected = set(params.get("organization", []))
     # One grouped query: the organizations with the most matching people, and the chosen ones.
@@ -380,7 +373,7 @@ def _person_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
             text, lang = facets.label_of(organization, "name")
             choices.append((slug, text))
             langs[slug] = lang
-    return [
+    built = [
         facets.region_facet(
             name="region",
             tree=lookups.regions,
@@ -398,3 +391,4 @@ def _person_facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
             langs=langs,
         ),
     ]
+    return built, total

@@ -29,14 +29,6 @@ PUBLICATION_SORTS = {
     "-year": pgettext_lazy("sort", "year, newest first"),
     "title": pgettext_lazy("sort", "title"),
 }
-PUBLICATION_RANK_FIELDS = [
-    ("title_ru", "A", "russian"),
-    ("title_en", "A", "english"),
-    ("city_ru", "B", "russian"),
-    ("city_en", "B", "english"),
-    ("description_ru", "C", "russian"),
-    ("description_en", "C", "english"),
-]
 
 
 def language_label(code: str) -> str:
@@ -58,11 +50,7 @@ def _lookups() -> Lookups:
 def _sort_sequence(sort: str, q: str, language: str) -> list:
     title = translated_order("title", language)
     if sort == "relevance":
-        keys = []
-        if search.uses_postgres_ranking():
-            keys.append(search.postgres_rank(q, PUBLICATION_RANK_FIELDS).desc())
         return [
-            *keys,
             search.word_start_score(q).desc(),
             search.first_position(q).asc(),
             title.asc(),
@@ -169,23 +157,31 @@ def _chips(filterset, lookups: Lookups) -> list[facets.Chip]:
     ]
 
 
-def _facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
+def _facets(filterset, base, lookups: Lookups):
     params = filterset.params
+    fields = {"series": "series_id", "year": "year", "language": "language", "status": "status"}
+    shared = [field for name, field in fields.items() if name not in params]
+    grouped, total = {}, None
+    if shared:
+        grouped, total = facets.grouped_counts(filterset.filter_queryset(base), shared)
 
-    def others(name):
-        return filterset.filter_queryset(base, exclude={name})
+    def counts(name):
+        field = fields[name]
+        if field in grouped:
+            return grouped[field]
+        return facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
 
     series_labels, series_langs = _labels(lookups.series)
     topic_labels, topic_langs = _labels(lookups.topics)
-    series_ids = facets.count_by(others("series"), "series_id")
+    series_ids = counts("series")
     topic_ids = facets.count_through(
         Publication.topics.through.objects.all(),
         "publication_id",
         "activitytype_id",
-        others("topic"),
+        filterset.filter_queryset(base, exclude={"topic"}),
     )
-    years = {str(k): v for k, v in facets.count_by(others("year"), "year").items()}
-    return [
+    years = {str(k): v for k, v in counts("year").items()}
+    built = [
         facets.choice_facet(
             name="series",
             label=pgettext_lazy("facet", "Series"),
@@ -206,7 +202,7 @@ def _facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
             name="language",
             label=pgettext_lazy("facet", "Language of the text"),
             choices=[(code, language_label(code)) for code in lookups.languages],
-            counts=facets.count_by(others("language"), "language"),
+            counts=counts("language"),
             params=params,
         ),
         facets.choice_facet(
@@ -222,7 +218,8 @@ def _facets(filterset, base, lookups: Lookups) -> list[facets.Facet]:
             name="status",
             label=pgettext_lazy("facet", "Status"),
             choices=Publication.Status.choices,
-            counts=facets.count_by(others("status"), "status"),
+            counts=counts("status"),
             params=params,
         ),
     ]
+    return built, total

@@ -105,7 +105,7 @@ class SearchResult:
         sort: str,
         sort_options: list[tuple[str, str]],
         active_filters: list[Chip],
-        facet_builder: Callable[[], list[Facet]],
+        facet_builder: Callable[[], tuple[list[Facet], int | None]],
         q: str = "",
         count_queryset: QuerySet | None = None,
     ):
@@ -127,7 +127,11 @@ class SearchResult:
     @cached_property
     def facets(self) -> list[Facet]:
         with translation.override(self.language):
-            return self._facet_builder()
+            built, total = self._facet_builder()
+        if total is not None:
+            # The facet query counted every row already: no separate COUNT.
+            self.__dict__.setdefault("total", total)
+        return built
 
     def facet(self, name: str) -> Facet | None:
         return next((f for f in self.facets if f.name == name), None)
@@ -334,6 +338,22 @@ def count_by(queryset: QuerySet, field_name: str) -> dict:
     return dict(rows)
 
 
+def grouped_counts(queryset: QuerySet, fields: list[str]) -> tuple[dict[str, dict], int]:
+    """Counts per value of each of ``fields`` and the total, in one GROUP BY query.
+
+    Facets that are not active all count over the same (fully filtered) rows, so
+    one query serves them all, and the result count with them.
+    """
+    counts: dict[str, dict] = {field_name: defaultdict(int) for field_name in fields}
+    total = 0
+    rows = queryset.order_by().values(*fields).annotate(n=Count("pk")).values_list(*fields, "n")
+    for *values, n in rows:
+        total += n
+        for field_name, value in zip(fields, values, strict=True):
+            counts[field_name][value] += n
+    return counts, total
+
+
 def count_through(through: QuerySet, owner_field: str, value_field: str, owners: QuerySet) -> dict:
     """``{value: number of owners}`` across an M2M table, for the owners in ``owners``."""
     rows = (
@@ -537,6 +557,7 @@ class FacetedListView(TemplateView):
         context = super().get_context_data(**kwargs)
         language = (translation.get_language() or "ru").split("-")[0]
         result = self.selector(params=self.request.GET, language=language)
+        result.facets  # noqa: B018 (facets first: they may count the total on the way)
         page = result.page(self.request.GET.get(querystring.PAGE), self.paginate_by)
         query = result.querystring
         context.update(

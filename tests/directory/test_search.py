@@ -103,3 +103,41 @@ def test_people_use_the_same_matching():
     assert list(found) == ["Людмила Алексеева"]
     found = Person.objects.filter(search.text_filter("sakharov")).values_list("name_ru", flat=True)
     assert list(found) == ["Андрей Сахаров"]
+
+
+def test_search_follows_edits_and_deletions():
+    org = OrganizationFactory(name_ru="Старое название", name_en="")
+    assert matching("старое") == ["Старое название"]
+    org.name_ru = "Новое название"
+    org.save()
+    assert matching("старое") == []
+    assert matching("новое") == ["Новое название"]
+    Organization.objects.filter(pk=org.pk).update(search_text=" переименовано ")
+    assert matching("переименовано") == ["Новое название"]
+    org.delete()
+    assert matching("новое") == []
+
+
+def test_search_index_exists_and_survives_a_table_rebuild():
+    """pg_trgm on PostgreSQL; on SQLite, FTS5 whose triggers come back after migrate."""
+    from django.db import connection
+
+    from directory import search_index
+
+    OrganizationFactory(name_ru="Мемориал", name_en="")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = %s", [search_index.TRGM_INDEX]
+            )
+            assert cursor.fetchone()[0] == 1
+            return
+        assert search_index.fts_table(connection) == search_index.FTS_TABLE
+        # What Django's table rebuild does to triggers: they are gone.
+        for name in ("directory_organization_fts_ai", "directory_organization_fts_au"):
+            cursor.execute(f"DROP TRIGGER {name}")
+    search_index.ensure(connection)  # what post_migrate runs
+    assert search_index.fts_table(connection) == search_index.FTS_TABLE
+    OrganizationFactory(name_ru="Новая группа", name_en="")
+    assert matching("мемориал") == ["Мемориал"]
+    assert matching("новая") == ["Новая группа"]

@@ -159,7 +159,7 @@ def test_query_count_is_fixed(client, django_assert_num_queries, size):
             publisher=publisher,
             editors=[PersonFactory()],
         )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(
             f"/en/publications/?series={series.slug}&topic={topic.slug}&q=publication"
         )
