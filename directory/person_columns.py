@@ -27,14 +27,14 @@ from .models import Person
 
 PERSON_COLUMN_TITLES = {
     "id": pgettext_lazy("export column", "id"),
-    "name": pgettext_lazy("export column", "name"),
-    "name_ru": pgettext_lazy("export column", "name_ru"),
-    "name_en": pgettext_lazy("export column", "name_en"),
-    "title": pgettext_lazy("export column", "title"),
+    "name": pgettext_lazy("person export column", "name"),
+    "name_ru": pgettext_lazy("person export column", "name_ru"),
+    "name_en": pgettext_lazy("person export column", "name_en"),
+    "title": pgettext_lazy("person export column", "title"),
     "region": pgettext_lazy("export column", "region"),
     "region_path": pgettext_lazy("export column", "region_path"),
-    "organizations": pgettext_lazy("export column", "organizations"),
-    "roles": pgettext_lazy("export column", "roles"),
+    "organizations": pgettext_lazy("person export column", "organizations"),
+    "roles": pgettext_lazy("person export column", "roles"),
     "updated_at": pgettext_lazy("export column", "updated_at"),
     "url": pgettext_lazy("export column", "url"),
 }
