@@ -41,6 +41,17 @@ IMPORT_PERMISSION = "directory.import_organizations"
 IMPORT_SESSION_KEY = "organization_import"
 
 
+UPLOAD_LIFETIME = datetime.timedelta(days=1)
+
+
+def _remove_abandoned_uploads(folder: Path) -> None:
+    """Previews never confirmed leave their file behind; drop those older than a day."""
+    cutoff = (timezone.now() - UPLOAD_LIFETIME).timestamp()
+    for stale in folder.glob("*.csv"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+
+
 class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     """Language tabs in the forms, and the History page with revert."""
 
@@ -370,6 +381,7 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
             token = secrets.token_urlsafe(16)
             folder = Path(settings.IMPORT_UPLOAD_DIR)
             folder.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned_uploads(folder)
             (folder / f"{token}.csv").write_bytes(data)
             request.session[IMPORT_SESSION_KEY] = {
                 "token": token,

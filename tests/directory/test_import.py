@@ -114,17 +114,17 @@ def test_confirming_the_preview_writes_every_row(client, editor, mhg):
     response = client.post(reverse(IMPORT_URL), {"token": token, "confirm": "1"}, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("admin:directory_organization_changelist")
-    assert "1 new, 1 changed, 0 unchanged" in response.content.decode()
+    assert "новых — 1, изменено — 1, без изменений — 0" in response.content.decode()
     mhg.refresh_from_db()
     assert mhg.founded == 1977
     new = Organization.objects.get(name_en="New Group")
     assert (new.kind, new.region, new.is_published) == ("ngo", mhg.region, False)
     latest = mhg.history.first()
     assert latest.history_user == editor
-    assert "CSV import" in latest.history_change_reason
+    assert latest.history_change_reason == "Импорт CSV: organizations.csv"
     # The same confirmation cannot run twice.
     again = client.post(reverse(IMPORT_URL), {"token": token, "confirm": "1"})
-    assert "expired" in again.content.decode() or "устарел" in again.content.decode()
+    assert "Этот предпросмотр устарел или уже импортирован" in again.content.decode()
 
 
 def test_one_bad_row_leaves_the_database_exactly_as_it_was(client, editor, mhg):
@@ -272,7 +272,7 @@ def test_a_file_over_the_size_limit_is_refused(client, editor, settings):
     settings.IMPORT_MAX_BYTES = 100
     response = upload(client, b"id,name_en\n" + b"1,x\n" * 50)
     assert response.status_code == 200
-    assert "Размер файла 561\xa0байт, предел 100\xa0байт" in response.content.decode()
+    assert "Размер файла 211\xa0байт, предел 100\xa0байт" in response.content.decode()
     assert "report" not in response.context
 
 
