@@ -75,7 +75,8 @@ def person_row(person: Person, ctx: ExportContext, url: DetailUrl) -> dict:
     affiliations = getattr(person, "public_affiliations", None)
     if affiliations is None:
         affiliations = [
-            a for a in person.affiliations.select_related("organization")
+            a
+            for a in person.affiliations.select_related("organization")
             if a.organization.is_published
         ]
     organizations, roles = [], []

@@ -1,0 +1,672 @@
+"""The organization and people exports as a researcher downloads them."""
+
+import csv
+import datetime
+import io
+import json
+import logging
+
+import pytest
+from django.utils import timezone
+
+from directory import columns, exports
+from directory.models import Organization, Phone, Region
+from tests.factories import (
+    ActivityTypeFactory,
+    AffiliationFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PhoneFactory,
+    RegionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+UPDATED = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.UTC)
+
+HEADERS = {
+    "ru": [
+        "id", "Название", "Название (рус.)", "Название (англ.)", "Тип", "Регион",
+        "Путь региона", "Город", "Адрес", "Почтовый индекс", "Телефоны", "Факс",
+        "Эл. почта", "Сайт", "Виды работы", "Год основания", "Статус", "Проверено",
+        "Обновлено", "Ссылка",
+    ],
+    "en": list(columns.COLUMNS),
+}  # fmt: skip
+
+
+@pytest.fixture
+def places():
+    russia = RegionFactory(
+        name_ru="Россия", name_en="Russia", slug="russia", kind=Region.Kind.COUNTRY
+    )
+    central = RegionFactory(
+        name_ru="Центральная Россия",
+        name_en="Central Russia",
+        slug="central-russia",
+        parent=russia,
+        kind=Region.Kind.MACRO_REGION,
+    )
+    moscow = RegionFactory(
+        name_ru="Москва", name_en="Moscow", slug="moscow", parent=central, kind=Region.Kind.CITY
+    )
+    caucasus = RegionFactory(
+        name_ru="Северный Кавказ", name_en="North Caucasus", slug="north-caucasus", parent=russia
+    )
+    chechnya = RegionFactory(name_ru="Чечня", name_en="Chechnya", slug="chechnya", parent=caucasus)
+    return {"russia": russia, "moscow": moscow, "caucasus": caucasus, "chechnya": chechnya}
+
+
+@pytest.fixture
+def works():
+    return {
+        slug: ActivityTypeFactory(name_ru=ru, name_en=en, slug=slug)
+        for slug, ru, en in [
+            ("legal-education", "Правовое просвещение", "Legal education"),
+            ("monitoring", "Мониторинг", "Monitoring"),
+            ("networking", "Связь между группами", "Networking among groups"),
+            ("prisons", "Права заключённых", "Prisoners' rights"),
+        ]
+    }
+
+
+@pytest.fixture
+def mhg(places, works):
+    """The Moscow Helsinki Group as the seed describes it."""
+    org = OrganizationFactory(
+        name_ru="Московская Хельсинкская группа",
+        name_en="Moscow Helsinki Group",
+        short_name_ru="МХГ",
+        short_name_en="MHG",
+        slug="moscow-helsinki-group",
+        kind=Organization.Kind.GROUP,
+        region=places["moscow"],
+        city_ru="Москва",
+        city_en="Moscow",
+        address_ru="Б. Златоустинский пер., 8/7, ком. 93",
+        address_en="B. Zlatoustinskii per. 8/7, kom. 93",
+        postal_code="101000",
+        founded=1976,
+        status=Organization.Status.ACTIVE,
+        last_verified=datetime.date(1997, 1, 1),
+        activities=[works["legal-education"], works["networking"], works["monitoring"]],
+    )
+    PhoneFactory(organization=org, number="095-206-81-71", kind=Phone.Kind.TEL)
+    PhoneFactory(organization=org, number="095-206-85-07", kind=Phone.Kind.TEL)
+    PhoneFactory(organization=org, number="095-921-12-09", kind=Phone.Kind.FAX)
+    Organization.objects.filter(pk=org.pk).update(updated_at=UPDATED)
+    return org
+
+
+def download(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response.streaming
+    return response, b"".join(response.streaming_content)
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(body.decode("utf-8")[1:], newline="")))
+
+
+def export_csv(client, lang="ru", query="", list_name="organizations"):
+    _response, body = download(client, f"/{lang}/{list_name}/export.csv{query}")
+    return csv_rows(body)
+
+
+def export_json(client, lang="ru", query="", list_name="organizations"):
+    _response, body = download(client, f"/{lang}/{list_name}/export.json{query}")
+    return json.loads(body.decode("utf-8"))
+
+
+def test_mhg_row_in_russian(client, mhg):
+    rows = export_csv(client, "ru")
+
+    assert rows == [
+        HEADERS["ru"],
+        [
+            str(mhg.pk),
+            "Московская Хельсинкская группа",
+            "Московская Хельсинкская группа",
+            "Moscow Helsinki Group",
+            "правозащитная группа",
+            "Москва",
+            "Россия / Центральная Россия / Москва",
+            "Москва",
+            "Б. Златоустинский пер., 8/7, ком. 93",
+            "101000",
+            "095-206-81-71; 095-206-85-07",
+            "095-921-12-09",
+            "",
+            "",
+            "Мониторинг; Правовое просвещение; Связь между группами",
+            "1976",
+            "действует",
+            "1997-01-01",
+            "2026-11-20T12:30:00+03:00",
+            "http://testserver/ru/organizations/moscow-helsinki-group/",
+        ],
+    ]
+
+
+def test_mhg_row_in_english(client, mhg):
+    rows = export_csv(client, "en")
+
+    assert rows == [
+        HEADERS["en"],
+        [
+            str(mhg.pk),
+            "Moscow Helsinki Group",
+            "Московская Хельсинкская группа",
+            "Moscow Helsinki Group",
+            "human rights group",
+            "Moscow",
+            "Russia / Central Russia / Moscow",
+            "Moscow",
+            "B. Zlatoustinskii per. 8/7, kom. 93",
+            "101000",
+            "095-206-81-71; 095-206-85-07",
+            "095-921-12-09",
+            "",
+            "",
+            "Legal education; Monitoring; Networking among groups",
+            "1976",
+            "active",
+            "1997-01-01",
+            "2026-11-20T12:30:00+03:00",
+            "http://testserver/en/organizations/moscow-helsinki-group/",
+        ],
+    ]
+
+
+def test_mhg_as_json_keeps_types_and_english_keys(client, mhg):
+    for lang in ("ru", "en"):
+        data = export_json(client, lang)
+        assert [list(item) for item in data] == [list(columns.COLUMNS)]
+    (item,) = export_json(client, "ru")
+    assert item == {
+        "id": mhg.pk,
+        "name": "Московская Хельсинкская группа",
+        "name_ru": "Московская Хельсинкская группа",
+        "name_en": "Moscow Helsinki Group",
+        "kind": "правозащитная группа",
+        "region": "Москва",
+        "region_path": "Россия / Центральная Россия / Москва",
+        "city": "Москва",
+        "address": "Б. Златоустинский пер., 8/7, ком. 93",
+        "postal_code": "101000",
+        "phones": ["095-206-81-71", "095-206-85-07"],
+        "fax": ["095-921-12-09"],
+        "email": "",
+        "website": "",
+        "activities": ["Мониторинг", "Правовое просвещение", "Связь между группами"],
+        "founded": 1976,
+        "status": "действует",
+        "last_verified": "1997-01-01",
+        "updated_at": "2026-11-20T12:30:00+03:00",
+        "url": "http://testserver/ru/organizations/moscow-helsinki-group/",
+    }
+
+
+def test_csv_is_utf8_with_bom_and_crlf_and_downloads_as_a_named_file(client, mhg):
+    response, body = download(client, "/ru/organizations/export.csv")
+
+    assert body.startswith("\ufeffid,Название,".encode())
+    assert "Московская".encode() in body
+    lines = body.split(b"\r\n")
+    assert len(lines) == 3 and lines[-1] == b""  # header, one row, nothing after the last CRLF
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    today = timezone.localdate().isoformat()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="rightsnet-organizations-ru-{today}.csv"'
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Total-Count"] == "1"
+
+
+def test_json_downloads_as_a_named_file(client, mhg):
+    response, body = download(client, "/en/organizations/export.json")
+
+    today = timezone.localdate().isoformat()
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="rightsnet-organizations-en-{today}.json"'
+    )
+    assert response["Cache-Control"] == "no-store"
+    assert not body.startswith(b"\xef\xbb\xbf")
+    assert json.loads(body)[0]["name"] == "Moscow Helsinki Group"
+
+
+def test_empty_result_is_a_header_or_an_empty_array(client, mhg):
+    assert export_csv(client, query="?q=nothingmatchesthis") == [HEADERS["ru"]]
+    assert export_json(client, query="?q=nothingmatchesthis") == []
+
+
+def test_commas_quotes_and_newlines_survive_a_round_trip(client, places):
+    tricky = 'Group "Memorial", Perm\nbranch; second line\r\nthird'
+    org = OrganizationFactory(
+        name_en=tricky,
+        name_ru="Пермь, «Мемориал»",
+        address_en='Lenina st. 1, "office" 2',
+        region=places["moscow"],
+    )
+    PhoneFactory(organization=org, number="1, 2")
+
+    header, row = export_csv(client, "en")
+
+    assert row[header.index("name")] == tricky
+    assert row[header.index("name_en")] == tricky
+    assert row[header.index("name_ru")] == "Пермь, «Мемориал»"
+    assert row[header.index("address")] == 'Lenina st. 1, "office" 2'
+    assert row[header.index("phones")] == "1, 2"
+    assert export_json(client, "en")[0]["name"] == tricky
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_formulas_are_neutralised_in_csv(client, places, start):
+    payload = f'{start}HYPERLINK("http://evil.example","x")'
+    OrganizationFactory(name_en=payload, name_ru="Группа", city_en=payload, region=None)
+
+    header, row = export_csv(client, "en")
+
+    assert row[header.index("name")] == "'" + payload
+    assert row[header.index("name_en")] == "'" + payload
+    assert row[header.index("city")] == "'" + payload
+    assert row[header.index("name_ru")] == "Группа"
+    # JSON is for programs, not spreadsheets: values as they are.
+    assert export_json(client, "en")[0]["name"] == payload
+
+
+def test_phone_numbers_stay_readable(client, places):
+    org = OrganizationFactory(region=places["moscow"])
+    PhoneFactory(organization=org, number="+7 095 206-81-71", kind=Phone.Kind.TEL)
+    PhoneFactory(organization=org, number="095-206-85-07", kind=Phone.Kind.TEL)
+    PhoneFactory(organization=org, number="+7 095 921-12-09", kind=Phone.Kind.FAX)
+
+    header, row = export_csv(client, "en")
+
+    # The apostrophe makes a spreadsheet show the cell as text; the digits are untouched.
+    assert row[header.index("phones")] == "'+7 095 206-81-71; 095-206-85-07"
+    assert row[header.index("fax")] == "'+7 095 921-12-09"
+    assert row[header.index("phones")][1:].split("; ") == ["+7 095 206-81-71", "095-206-85-07"]
+    assert export_json(client, "en")[0]["phones"] == ["+7 095 206-81-71", "095-206-85-07"]
+
+
+def test_drafts_and_restricted_contacts_never_leave(client, mhg, places):
+    OrganizationFactory(name_en="Secret Draft", name_ru="Тайный черновик", is_published=False)
+    hidden = OrganizationFactory(
+        name_en="Careful Group",
+        name_ru="Осторожная группа",
+        region=places["chechnya"],
+        contacts_public=False,
+        address_en="Hidden street 5",
+        address_ru="Скрытая улица, 5",
+        postal_code="364000",
+        email="careful@example.org",
+        website="https://careful.example.org",
+    )
+    PhoneFactory(organization=hidden, number="8712-22-33-44")
+    PhoneFactory(organization=hidden, number="8712-99-88-77", kind=Phone.Kind.FAX)
+
+    for lang in ("ru", "en"):
+        _response, body = download(client, f"/{lang}/organizations/export.csv")
+        _response, json_body = download(client, f"/{lang}/organizations/export.json")
+        for text in (body.decode("utf-8"), json_body.decode("utf-8")):
+            for secret in (
+                "Secret Draft", "Тайный черновик", "Hidden street", "Скрытая улица", "364000",
+                "careful@example.org", "8712-22-33-44", "8712-99-88-77",
+            ):  # fmt: skip
+                assert secret not in text
+        rows = {row[0]: row for row in csv_rows(body)[1:]}
+        assert set(rows) == {str(mhg.pk), str(hidden.pk)}
+        # address, postal code, phones, fax, email: empty; the website is public.
+        assert rows[str(hidden.pk)][8:13] == ["", "", "", "", ""]
+        assert rows[str(hidden.pk)][13] == "https://careful.example.org"
+        item = next(i for i in json.loads(json_body) if i["id"] == hidden.pk)
+        assert (item["address"], item["phones"], item["fax"], item["email"]) == ("", [], [], "")
+
+
+# The list and the export: the same rows in the same order, across all pages.
+
+
+@pytest.fixture
+def crowd(places, works, mhg):
+    """Enough organizations for three list pages, spread over every facet."""
+    regions = [places["moscow"], places["chechnya"], places["caucasus"], places["russia"]]
+    kinds = [Organization.Kind.GROUP, Organization.Kind.NGO, Organization.Kind.COMMISSION]
+    statuses = [Organization.Status.ACTIVE, Organization.Status.CLOSED]
+    slugs = list(works)
+    for n in range(115):
+        OrganizationFactory(
+            name_en=f"{'Prava' if n % 3 == 0 else 'Group'} {n:03d}",
+            name_ru=f"{'Права' if n % 3 == 0 else 'Группа'} {n:03d}",
+            region=regions[n % 4],
+            kind=kinds[n % 3],
+            status=statuses[n % 2],
+            founded=1970 + n % 30 if n % 5 else None,
+            is_published=n % 11 != 0,
+            activities=[works[slugs[n % 4]], works[slugs[(n + 1) % 4]]] if n % 6 else [],
+        )
+
+
+def list_ids(client, url) -> list[int]:
+    """The ids a visitor sees on every page of the list, in order."""
+    ids, page = [], 1
+    while True:
+        separator = "&" if "?" in url else "?"
+        response = client.get(f"{url}{separator}page={page}")
+        assert response.status_code == 200
+        ids += [obj.pk for obj in response.context["object_list"]]
+        if not response.context["page"].page.has_next():
+            return ids
+        page += 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?sort=-updated",
+        "?sort=founded",
+        "?q=prava",
+        "?q=права&sort=name",
+        "?region=north-caucasus",
+        "?activity=monitoring&activity=prisons",
+        "?kind=group&kind=ngo",
+        "?status=closed",
+        "?q=group&region=russia&activity=monitoring&activity=networking&kind=ngo&status=active",
+        "?region=chechnya&kind=commission&sort=founded",
+        "?region=nowhere&kind=bogus&sort=sideways&page=-1",
+    ],
+)
+def test_export_has_exactly_the_rows_of_the_list(client, crowd, query):
+    for lang in ("ru", "en"):
+        expected = list_ids(client, f"/{lang}/organizations/{query}")
+        assert expected, "the filter should match something"
+        csv_ids = [int(row[0]) for row in export_csv(client, lang, query)[1:]]
+        json_ids = [item["id"] for item in export_json(client, lang, query)]
+        assert csv_ids == expected
+        assert json_ids == expected
+
+
+def test_more_than_one_list_page_and_page_ignored(client, crowd):
+    everything = list_ids(client, "/ru/organizations/")
+    assert len(everything) > 100  # three pages of 50
+    assert len(export_csv(client, query="?page=2")) - 1 == len(everything)
+    assert len(export_csv(client, query="?page=999")) - 1 == len(everything)
+
+
+def test_list_page_links_to_the_export_with_its_filters_and_row_count(client, crowd):
+    response = client.get("/ru/organizations/?kind=ngo&status=closed&page=2&bogus=1")
+
+    html = response.content.decode()
+    total = response.context["result"].total
+    assert total == len(export_csv(client, query="?kind=ngo&status=closed")) - 1
+    assert 'href="/ru/organizations/export.csv?kind=ngo&amp;status=closed"' in html
+    assert 'href="/ru/organizations/export.json?kind=ngo&amp;status=closed"' in html
+    assert f"({total} " in html
+
+
+# Queries: a fixed number, whatever the number of rows.
+
+
+def make_organizations(places, works, size):
+    activities = list(works.values())
+    for n in range(size):
+        org = OrganizationFactory(
+            region=places["chechnya"] if n % 2 else places["moscow"],
+            activities=activities[: 1 + n % 3],
+            contacts_public=n % 4 != 0,
+        )
+        PhoneFactory(organization=org)
+        PhoneFactory(organization=org, kind=Phone.Kind.FAX)
+
+
+@pytest.mark.parametrize("size", [3, 40])
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_query_count_does_not_grow_with_the_rows(
+    client, django_assert_num_queries, places, works, size, fmt
+):
+    make_organizations(places, works, size)
+    url = f"/en/organizations/export.{fmt}?q=organization&region=russia&sort=founded"
+
+    # Region tree and types of work for the filters, the COUNT for X-Total-Count,
+    # then: every region's path, types of work, the rows, their phones, their types of work.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+        body = b"".join(response.streaming_content)
+
+    if fmt == "csv":
+        assert len(csv_rows(body)) == size + 1
+    else:
+        assert len(json.loads(body)) == size
+
+
+def test_related_rows_are_read_per_chunk(
+    client, django_assert_num_queries, places, works, monkeypatch
+):
+    make_organizations(places, works, 7)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+
+    # Three chunks (3 + 3 + 1 rows): two queries each for phones and types of work.
+    with django_assert_num_queries(6 + 2 * 3):
+        body = b"".join(client.get("/ru/organizations/export.csv").streaming_content)
+
+    rows = csv_rows(body)
+    assert len(rows) == 8
+    assert all(row[14] for row in rows[1:])  # every row has its types of work
+
+
+# Bad input and failures.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ru/organizations/export.xml",
+        "/ru/organizations/export.CSV",
+        "/ru/organizations/export.csv/",
+        "/ru/organizations/export.",
+        "/ru/people/export.xlsx",
+    ],
+)
+def test_unknown_format_is_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_only_get_and_head(client, mhg):
+    assert client.post("/ru/organizations/export.csv").status_code == 405
+    assert client.head("/ru/organizations/export.csv").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?q=" + "x" * 10_000,
+        "?q=%00%00Helsinki",
+        "?q=Helsinki&q=Moscow",
+        "?region=%00&region=moscow&activity=&activity=%FF",
+        "?kind=group&kind=group&kind=" + "k" * 500,
+        "?sort=relevance",
+        "?founded=abc&page=abc&status[]=x",
+    ],
+)
+def test_bad_input_gives_a_complete_export(client, mhg, query):
+    for fmt in ("csv", "json"):
+        response, body = download(client, f"/ru/organizations/export.{fmt}{query}")
+        if fmt == "csv":
+            rows = csv_rows(body)
+            assert rows[0] == HEADERS["ru"]
+            ids = [int(row[0]) for row in rows[1:]]
+        else:
+            ids = [item["id"] for item in json.loads(body)]
+        assert ids in ([mhg.pk], [])
+        assert response["X-Total-Count"] == str(len(ids))
+
+
+def broken_after(count):
+    real = columns.organization_row
+    calls = {"n": 0}
+
+    def row(org, ctx):
+        calls["n"] += 1
+        if calls["n"] > count:
+            raise RuntimeError("database went away")
+        return real(org, ctx)
+
+    return row
+
+
+def consume_until_failure(response) -> bytes:
+    received = []
+    with pytest.raises(RuntimeError, match="database went away"):
+        for chunk in response.streaming_content:
+            received.append(chunk)
+    return b"".join(received)
+
+
+def test_a_failure_midway_leaves_a_visibly_broken_csv(client, places, works, monkeypatch, caplog):
+    make_organizations(places, works, 5)
+    monkeypatch.setattr(exports, "ROWS_PER_PIECE", 2)
+    monkeypatch.setattr(columns, "organization_row", broken_after(3))
+
+    with caplog.at_level(logging.ERROR, logger="directory.exports"):
+        body = consume_until_failure(client.get("/en/organizations/export.csv"))
+
+    rows = csv_rows(body)
+    assert len(rows) == 1 + 2 + 1  # header, the first piece, the error line
+    assert rows[-1] == [
+        "ERROR: the export stopped before the end and this file is incomplete. "
+        "Please download it again."
+    ]
+    assert "CSV export of organizations failed" in caplog.text
+
+
+def test_a_failure_midway_leaves_unparseable_json(client, places, works, monkeypatch, caplog):
+    make_organizations(places, works, 5)
+    monkeypatch.setattr(exports, "ROWS_PER_PIECE", 2)
+    monkeypatch.setattr(columns, "organization_row", broken_after(3))
+
+    with caplog.at_level(logging.ERROR, logger="directory.exports"):
+        body = consume_until_failure(client.get("/ru/organizations/export.json"))
+
+    text = body.decode("utf-8")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    assert not text.rstrip().endswith("]")
+    error = json.loads(text.rstrip().splitlines()[-1])
+    assert error == {
+        "error": "ОШИБКА: выгрузка прервалась, и этот файл неполон. Скачайте его ещё раз."
+    }
+    assert "JSON export of organizations failed" in caplog.text
+
+
+# People.
+
+PERSON_HEADERS = {
+    "ru": [
+        "id", "Имя", "Имя (рус.)", "Имя (англ.)", "Должность", "Регион",
+        "Путь региона", "Организации", "Роли", "Обновлено", "Ссылка",
+    ],
+    "en": [
+        "id", "name", "name_ru", "name_en", "title", "region", "region_path",
+        "organizations", "roles", "updated_at", "url",
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def alekseeva(mhg, places):
+    person = PersonFactory(
+        name_ru="Людмила Алексеева",
+        name_en="Lyudmila Alexeyeva",
+        slug="lyudmila-alexeyeva",
+        title_ru="председатель",
+        title_en="chair",
+        region=places["moscow"],
+    )
+    AffiliationFactory(person=person, organization=mhg, role_ru="председатель", role_en="chair")
+    draft = OrganizationFactory(name_en="Draft Org", name_ru="Черновик", is_published=False)
+    AffiliationFactory(person=person, organization=draft, role_en="secret", role_ru="тайна")
+    type(person).objects.filter(pk=person.pk).update(updated_at=UPDATED)
+    return person
+
+
+def test_person_rows_in_both_languages(client, alekseeva):
+    assert export_csv(client, "ru", list_name="people") == [
+        PERSON_HEADERS["ru"],
+        [
+            str(alekseeva.pk),
+            "Людмила Алексеева",
+            "Людмила Алексеева",
+            "Lyudmila Alexeyeva",
+            "председатель",
+            "Москва",
+            "Россия / Центральная Россия / Москва",
+            "Московская Хельсинкская группа",
+            "Московская Хельсинкская группа: председатель",
+            "2026-11-20T12:30:00+03:00",
+            "http://testserver/ru/people/lyudmila-alexeyeva/",
+        ],
+    ]
+    (item,) = export_json(client, "en", list_name="people")
+    assert item == {
+        "id": alekseeva.pk,
+        "name": "Lyudmila Alexeyeva",
+        "name_ru": "Людмила Алексеева",
+        "name_en": "Lyudmila Alexeyeva",
+        "title": "chair",
+        "region": "Moscow",
+        "region_path": "Russia / Central Russia / Moscow",
+        "organizations": ["Moscow Helsinki Group"],
+        "roles": ["Moscow Helsinki Group: chair"],
+        "updated_at": "2026-11-20T12:30:00+03:00",
+        "url": "http://testserver/en/people/lyudmila-alexeyeva/",
+    }
+    assert export_csv(client, "en", list_name="people")[0] == PERSON_HEADERS["en"]
+
+
+def test_draft_people_and_draft_organizations_are_not_exported(client, alekseeva):
+    PersonFactory(name_en="Hidden Person", name_ru="Скрытый человек", is_published=False)
+
+    for lang in ("ru", "en"):
+        for fmt in ("csv", "json"):
+            _response, body = download(client, f"/{lang}/people/export.{fmt}")
+            text = body.decode("utf-8")
+            for secret in ("Hidden Person", "Скрытый человек", "Draft Org", "Черновик", "тайна"):
+                assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?q=person", "?region=north-caucasus", "?organization={slug}", "?sort=-updated"],
+)
+def test_people_export_has_exactly_the_rows_of_the_list(client, places, mhg, query):
+    regions = [places["moscow"], places["chechnya"], places["russia"]]
+    for n in range(60):
+        person = PersonFactory(region=regions[n % 3], is_published=n % 7 != 0)
+        if n % 2:
+            AffiliationFactory(person=person, organization=mhg)
+    query = query.format(slug=mhg.slug)
+    expected = list_ids(client, f"/ru/people/{query}")
+    assert expected
+    assert [int(row[0]) for row in export_csv(client, "ru", query, "people")[1:]] == expected
+    assert [item["id"] for item in export_json(client, "en", query, "people")] == list_ids(
+        client, f"/en/people/{query}"
+    )
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_people_query_count_is_fixed(client, django_assert_num_queries, places, mhg, size):
+    for _n in range(size):
+        person = PersonFactory(region=places["chechnya"])
+        AffiliationFactory(person=person, organization=mhg)
+
+    # Region tree, COUNT, every region's path, the people, their affiliations.
+    with django_assert_num_queries(5):
+        body = b"".join(client.get("/en/people/export.csv?region=russia").streaming_content)
+
+    assert len(csv_rows(body)) == size + 1
