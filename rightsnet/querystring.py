@@ -9,7 +9,8 @@ number means nothing in the new result.
 """
 
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 PAGE = "page"
 
@@ -26,10 +27,22 @@ def as_lists(params) -> dict[str, list[str]]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _quote(text: str) -> str:
+    # Letters beyond ASCII stay as they are (browsers encode them when they follow
+    # the link): "?q=мемориал" is a third of the size of its percent-encoded form.
+    return "".join(ch if ord(ch) > 127 and ch.isalnum() else quote_plus(ch) for ch in text)
+
+
 def encode(params: Params) -> str:
     """``?a=1&b=2`` (or ``?`` when empty) with keys in their original order."""
-    pairs = [(key, value) for key, values in params.items() for value in values if value != ""]
-    return "?" + urlencode(pairs)
+    pairs = [
+        f"{_quote(key)}={_quote(value)}"
+        for key, values in params.items()
+        for value in values
+        if value != ""
+    ]
+    return "?" + "&".join(pairs)
 
 
 def _copy(params: Params, keep_page: bool) -> dict[str, list[str]]:
