@@ -1,7 +1,8 @@
 """The directory: regions, types of work, organizations, phones, people."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -83,11 +84,22 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        if self.pk and self.parent_id and (
+            self.parent_id == self.pk or f"/{self.pk}/" in self.parent.path
+        ):
+            raise ValidationError(
+                {"parent": _("A region cannot be placed under itself or one of its subregions.")}
+            )
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.name_en or self.name_ru or self.name, "region")
-        super().save(*args, **kwargs)
-        self.refresh_path()
+        # Atomic so that a move refused by refresh_path() leaves the row as it was.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self.refresh_path()
 
     def get_absolute_url(self):
         return reverse("directory:region_detail", kwargs={"slug": self.slug})
