@@ -18,6 +18,7 @@ help:
 	@echo "make test       run every test (PYTEST_ARGS='-m browser' or '-m \"not browser\"' to choose)"
 	@echo "make serve      production-like: gunicorn + WhiteNoise, debug off (needs DJANGO_SECRET_KEY)"
 	@echo "make messages   update locale/*.po from the code and templates"
+	@echo "make check-translations  fail if a string in the code is missing from locale/"
 	@echo "make lint       ruff check and format check"
 
 # The project itself is no importable package (packages = []): installing it only
