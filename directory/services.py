@@ -467,7 +467,10 @@ def _import_row(
         return RowResult(number, RowResult.UNCHANGED, name, organization.pk), []
 
     try:
-        organization.full_clean()
+        # The cells were already checked against the same rules as the check
+        # constraints (kinds, statuses, years), which the database enforces anyway;
+        # Django's Python-side constraint check would cost more than the rest of the row.
+        organization.full_clean(validate_constraints=False)
     except ValidationError as error:
         for field_name, messages in error.message_dict.items():
             key = field_name if field_name in columns.COLUMNS else ""
