@@ -10,13 +10,16 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.db import connections
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import pgettext_lazy
 
-from rightsnet.facets import FacetFilterSet, RegionTree
+from rightsnet.facets import FacetFilterSet, Named, RegionTree
 
 from . import search, search_index
-from .models import ActivityType, Affiliation, Organization, Person
+from .models import Affiliation, Organization, Person
+
+# Below this many matches, the text match is resolved to a list of ids (see below).
+MAX_MATCHED_IDS = 2000
 
 
 @dataclass
@@ -24,7 +27,7 @@ class Lookups:
     """Everything a FilterSet needs to know about slugs, loaded once per request."""
 
     regions: RegionTree
-    activities: dict[str, ActivityType] = field(default_factory=dict)
+    activities: dict[str, Named] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
 
 
@@ -99,8 +102,26 @@ class OrganizationFilterSet(SearchFilterSet):
         return super().choices_for(name)
 
     def filter_q(self, queryset, name, value):
-        fts_table = search_index.fts_table(connections[queryset.db])
-        return queryset.filter(search.text_filter(value, fts_table=fts_table))
+        return queryset.filter(self._text_condition(queryset, value))
+
+    def _text_condition(self, queryset, value) -> Q:
+        """The text match, resolved to ids once per request when they are few.
+
+        A list page filters the same rows four times (results and facets); matching
+        the text once and reusing the ids is cheaper than four text-index scans.
+        A broad query keeps the text condition rather than send thousands of ids.
+        """
+        if getattr(self, "_text_cache", None) is None:
+            fts_table = search_index.fts_table(connections[queryset.db])
+            condition = search.text_filter(value, fts_table=fts_table)
+            ids = list(
+                queryset.model.objects.published()
+                .filter(condition)
+                .order_by()
+                .values_list("pk", flat=True)[: MAX_MATCHED_IDS + 1]
+            )
+            self._text_cache = Q(pk__in=ids) if len(ids) <= MAX_MATCHED_IDS else condition
+        return self._text_cache
 
     def filter_activity(self, queryset, name, value):
         ids = [

@@ -53,14 +53,12 @@ def _language(language: str | None) -> str:
 
 def region_tree() -> facets.RegionTree:
     """Every region, for facets and breadcrumbs (one query)."""
-    return facets.RegionTree(
-        Region.objects.only("id", "slug", "name_ru", "name_en", "parent_id", "path", "depth")
-    )
+    return facets.RegionTree(facets.named(Region.objects.all(), tree=True))
 
 
-def activity_lookup() -> dict[str, ActivityType]:
-    """Every type of work by slug, in name order (one query)."""
-    return {a.slug: a for a in ActivityType.objects.only("id", "slug", "name_ru", "name_en")}
+def activity_lookup() -> dict[str, facets.Named]:
+    """Every type of work by slug (one query)."""
+    return {a.slug: a for a in facets.named(ActivityType.objects.all())}
 
 
 def translated_order(field: str, language: str):

@@ -7,18 +7,17 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import pgettext_lazy
 
 from directory import search
-from directory.models import ActivityType
-from rightsnet.facets import FacetFilterSet
+from rightsnet.facets import FacetFilterSet, Named
 
-from .models import Publication, Series
+from .models import Publication
 
 
 @dataclass
 class Lookups:
     """Series and topics by slug, years and languages present: loaded once per request."""
 
-    series: dict[str, Series] = field(default_factory=dict)
-    topics: dict[str, ActivityType] = field(default_factory=dict)
+    series: dict[str, Named] = field(default_factory=dict)
+    topics: dict[str, Named] = field(default_factory=dict)
     years: list[int] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
 

@@ -37,8 +37,8 @@ def language_label(code: str) -> str:
 
 def _lookups() -> Lookups:
     """Series, topics, years and languages (two small queries)."""
-    series = {s.slug: s for s in Series.objects.only("id", "slug", "name_ru", "name_en")}
-    topics = {a.slug: a for a in ActivityType.objects.only("id", "slug", "name_ru", "name_en")}
+    series = {s.slug: s for s in facets.named(Series.objects.all())}
+    topics = {a.slug: a for a in facets.named(ActivityType.objects.all())}
     pairs = set(
         Publication.objects.published().order_by().values_list("year", "language").distinct()
     )

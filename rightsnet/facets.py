@@ -410,6 +410,27 @@ def choice_chips(name: str, label, params, labels: dict[str, str], langs=None) -
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A region, type of work or series as facets need it: plain values, no model instance.
+
+    Built from ``values_list`` (see ``named()``): regions are a few hundred rows
+    loaded on every list page, and model instances cost more than the query.
+    """
+
+    pk: int
+    slug: str
+    name_ru: str
+    name_en: str
+    parent_id: int | None = None
+    path: str = ""
+
+
+def named(queryset: QuerySet, *, tree: bool = False) -> list[Named]:
+    fields = ["id", "slug", "name_ru", "name_en"] + (["parent_id", "path"] if tree else [])
+    return [Named(*row) for row in queryset.order_by().values_list(*fields)]
+
+
 class RegionTree:
     """Every region in memory (they are few): paths, labels and roll-ups without queries."""
 
@@ -421,9 +442,10 @@ class RegionTree:
             self.children[region.parent_id].append(region)
         for siblings in self.children.values():
             siblings.sort(key=lambda r: label_of(r, "name")[0].lower())
+        self._paths = [(r.path, r.pk) for r in self.by_id.values()]
 
     def descendant_ids(self, region) -> list[int]:
-        return [r.pk for r in self.by_id.values() if r.path.startswith(region.path)]
+        return [pk for path, pk in self._paths if path.startswith(region.path)]
 
     def ancestors(self, region) -> list:
         ids = [int(part) for part in region.path.strip("/").split("/") if part]

@@ -311,3 +311,19 @@ def test_people_filter_by_region_and_organization():
 
     facet = person_search(params=QueryDict(""), language="en").facet("region")
     assert [(o.label, o.count) for o in facet.options] == [("Russia", 2)]
+
+
+@pytest.mark.parametrize("limit", [0, 2000])
+def test_broad_and_narrow_text_matches_give_the_same_rows_and_counts(world, monkeypatch, limit):
+    """Up to a limit, the text match is resolved to ids once; past it, kept as a condition."""
+    from directory import filters
+
+    monkeypatch.setattr(filters, "MAX_MATCHED_IDS", limit)
+    result = search("q=grozny&activity=legal-defense")
+    assert names(result) == ["Grozny Legal", "Grozny Prisons"]
+    assert result.total == 2
+    assert options(result, "activity")["prisons"] == (1, False)
+    assert [(o.label, o.count) for o in result.facet("region").options] == [
+        ("Russia", 2),
+        ("Ukraine", 0),
+    ]
