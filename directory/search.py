@@ -16,6 +16,7 @@ measured and dropped: it builds ``to_tsvector`` of every matching row at query t
 and cost more than the whole page budget at 20,000 organizations.
 """
 
+import json
 from dataclasses import dataclass
 from functools import cache
 
@@ -130,3 +131,12 @@ def first_position(q: str, field: str = "search_text") -> Expression:
         for variant in variants
     ]
     return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def ids_condition(ids: list[int], vendor: str) -> Q:
+    """``pk IN ids`` as one parameter: Django would prepare each of thousands of ids."""
+    if vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [list(ids)]))
+    if vendor == "sqlite":
+        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))]))
+    return Q(pk__in=list(ids))
