@@ -120,9 +120,10 @@ class OrganizationFilterSet(SearchFilterSet):
                 .order_by()
                 .values_list("pk", flat=True)[: MAX_MATCHED_IDS + 1]
             )
-            vendor = connections[queryset.db].vendor
             narrow = len(ids) <= MAX_MATCHED_IDS
-            self._text_cache = search.ids_condition(ids, vendor) if narrow else condition
+            self._text_cache = (
+                search.ids_condition(ids, connections[queryset.db]) if narrow else condition
+            )
         return self._text_cache
 
     def filter_activity(self, queryset, name, value):

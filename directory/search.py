@@ -133,10 +133,10 @@ def first_position(q: str, field: str = "search_text") -> Expression:
     return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
-def ids_condition(ids: list[int], vendor: str) -> Q:
+def ids_condition(ids: list[int], connection) -> Q:
     """``pk IN ids`` as one parameter: Django would prepare each of thousands of ids."""
-    if vendor == "postgresql":
+    if connection.vendor == "postgresql":
         return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [list(ids)]))
-    if vendor == "sqlite":
+    if connection.vendor == "sqlite" and connection.features.supports_json_field:
         return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))]))
     return Q(pk__in=list(ids))
