@@ -292,7 +292,7 @@ def generate_directory(
 
     ``orgs`` organizations (about 6% of them branches of others), with phones,
     1-4 types of work, partners, drafts (~5%) and hidden contacts (~5%);
-    ``people`` people (default ``orgs // 5``) affiliated with them and
+    ``people`` people (default ``orgs // 10``) affiliated with them and
     ``publications`` publications (default ``orgs // 20``). The same ``seed`` gives
     the same names, slugs and places on the same database state. ``clear`` first
     deletes earlier synthetic rows; without it, new slugs are numbered after the
@@ -306,7 +306,7 @@ def generate_directory(
         or (publications is not None and publications < 0)
     ):
         raise ValueError("Counts cannot be negative.")
-    people = orgs // 5 if people is None else people
+    people = orgs // 10 if people is None else people
     publications = orgs // 20 if publications is None else publications
     started = time.perf_counter()
     with translation.override("ru"), transaction.atomic():

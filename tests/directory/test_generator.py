@@ -44,7 +44,7 @@ def test_generates_exactly_the_requested_counts():
 
 def test_default_people_and_publications_follow_the_organization_count():
     result = generate_directory(orgs=100, seed=1)
-    assert (result.organizations, result.people, result.publications) == (100, 20, 5)
+    assert (result.organizations, result.people, result.publications) == (100, 10, 5)
 
 
 def test_the_same_seed_gives_the_same_directory():

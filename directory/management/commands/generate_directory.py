@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
-            "--people", type=non_negative, default=None, help="People (default orgs / 5)."
+            "--people", type=non_negative, default=None, help="People (default orgs / 10)."
         )
         parser.add_argument(
             "--publications",
