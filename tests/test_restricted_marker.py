@@ -211,3 +211,20 @@ def test_staff_see_the_marker_in_the_admin(client, world):
     hidden_page = client.get(pages[0]).content.decode()
     for token in ("zqxmark1", "zqxmark3", "zqxmark4@example.org", "zqxmark5", "zqxmark6"):
         assert token in hidden_page.lower()
+
+
+def test_counts_leave_out_drafts(client, world):
+    """Drafts are not counted either: one published organization, person, publication."""
+    region_url = reverse("directory:region_detail", kwargs={"slug": world["region"].slug})
+    assert client.get(region_url).context["org_count"] == 1
+    assert client.get(reverse("directory:organization_list")).context["result"].total == 1
+    activities = client.get(reverse("directory:activity_list")).content.decode()
+    assert '<span class="count">1</span>' in activities
+    assert '<span class="count">2</span>' not in activities
+    for name, total in (
+        ("directory:organization_export", 1),
+        ("directory:person_export", 1),
+        ("publications:publication_export", 1),
+    ):
+        response = client.get(reverse(name, kwargs={"format": "csv"}))
+        assert response["X-Total-Count"] == str(total), name
