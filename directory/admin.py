@@ -52,7 +52,18 @@ def _remove_abandoned_uploads(folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-class HistoryTranslationAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class StaffHistoryAdmin(SimpleHistoryAdmin):
+    """History pages for whoever may view the entry; reverting only for who may change it."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history hides the Revert button from view-only users but would still
+        # save a POST: refuse it outright.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class HistoryTranslationAdmin(StaffHistoryAdmin, TabbedTranslationAdmin):
     """Language tabs in the forms, and the History page with revert."""
 
 
@@ -460,7 +471,7 @@ class AffiliationAdmin(HistoryTranslationAdmin):
 
 
 @admin.register(Phone)
-class PhoneAdmin(SimpleHistoryAdmin):
+class PhoneAdmin(StaffHistoryAdmin):
     list_display = ("number", "kind", "organization")
     list_filter = ("kind",)
     list_select_related = ("organization",)

@@ -116,3 +116,22 @@ def test_staff_without_a_role_see_nothing(client, restricted):
     url = reverse("admin:directory_organization_change", args=[restricted.pk])
     assert client.get(url).status_code == 403
     assert client.get(reverse(IMPORT_URL)).status_code == 403
+
+
+def test_a_viewer_sees_history_but_cannot_revert(client, restricted):
+    first = restricted.history.get()
+    restricted.name_en = "Renamed"
+    restricted.save()
+    client.force_login(staff_user("viewer", group="Viewers"))
+    history = reverse("admin:directory_organization_history", args=[restricted.pk])
+    revert = reverse(
+        "admin:directory_organization_simple_history", args=[restricted.pk, first.history_id]
+    )
+
+    assert client.get(history).status_code == 200
+    page = client.get(revert)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert client.post(revert, {}).status_code == 403
+    restricted.refresh_from_db()
+    assert restricted.name_en == "Renamed"
