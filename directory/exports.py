@@ -196,7 +196,7 @@ def _in_ids(column: str, ids: list[int]) -> RawSQL:
     quoted = connection.ops.quote_name(column)
     if connection.vendor == "postgresql":
         return RawSQL(f"{quoted} = ANY(%s)", [ids], output_field=BooleanField())
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and connection.features.supports_json_field:
         return RawSQL(
             f"{quoted} IN (SELECT value FROM json_each(%s))",
             [json.dumps(ids)],

@@ -17,7 +17,7 @@ memory figures are the export's and not the generator's:
   and its growth over the peak before the first export (Django loaded, no export).
 
 Each run also checks that the file has as many rows as the list says. The throwaway
-database is dropped at the end unless ``--keep``; ``--reuse`` measures a kept one.
+database is dropped at the end unless ``--keepdb``, which also reuses one kept earlier.
 """
 
 import csv
@@ -57,9 +57,10 @@ class Command(BaseCommand):
         parser.add_argument("--orgs", type=int, default=20_000, help="Organizations (20,000).")
         parser.add_argument("--runs", type=int, default=3, help="Timed runs per format (3).")
         parser.add_argument("--lang", default="ru", choices=[c for c, _ in settings.LANGUAGES])
-        parser.add_argument("--keep", action="store_true", help="Keep the throwaway database.")
         parser.add_argument(
-            "--reuse", action="store_true", help="Measure a throwaway database kept earlier."
+            "--keepdb",
+            action="store_true",
+            help="Keep the benchmark database, and reuse one kept earlier (no generation).",
         )
         parser.add_argument("--measure", choices=["csv", "json"], help="(internal: child run)")
 
@@ -69,11 +70,13 @@ class Command(BaseCommand):
             return
         if options["orgs"] < 1 or options["runs"] < 1:
             raise CommandError("--orgs and --runs must be positive.")
-        url, cleanup = self._throwaway_database(reuse=options["reuse"])
+        url, cleanup, reused = self._throwaway_database(keep=options["keepdb"])
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_CONN_MAX_AGE": "0"}
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         try:
-            if not options["reuse"]:
+            if reused:
+                self.stdout.write(f"Reusing {url}")
+            else:
                 self.stdout.write(f"Throwaway database: {url}")
                 self._run([*manage, "migrate", "--no-input", "-v", "0"], env)
                 started = time.perf_counter()
@@ -102,8 +105,8 @@ class Command(BaseCommand):
                     raise CommandError(f"The {fmt} measurement failed:\n{out.stderr}")
                 self.stdout.write(out.stdout.rstrip())
         finally:
-            if options["keep"]:
-                self.stdout.write(f"Kept {url} (measure it again with --reuse).")
+            if options["keepdb"]:
+                self.stdout.write(f"Kept {url} (measured again with --keepdb).")
             else:
                 cleanup()
 
@@ -112,19 +115,18 @@ class Command(BaseCommand):
         if out.returncode:
             raise CommandError(f"{' '.join(command[1:3])} failed:\n{out.stderr}")
 
-    def _throwaway_database(self, *, reuse: bool):
-        """(DATABASE_URL of the benchmark's own database, function that drops it)."""
+    def _throwaway_database(self, *, keep: bool):
+        """(DATABASE_URL of the benchmark's own database, function that drops it, reused?)."""
         db = settings.DATABASES["default"]
         if connection.vendor == "sqlite":
             path = Path(settings.BASE_DIR) / "var" / f"{SUFFIX}.sqlite3"
             if Path(str(db["NAME"])).resolve() == path.resolve():
                 raise CommandError("Run this with the usual DATABASE_URL, not the benchmark's.")
             path.parent.mkdir(parents=True, exist_ok=True)
-            if not reuse:
+            reused = keep and path.exists()
+            if not reused:
                 path.unlink(missing_ok=True)
-            elif not path.exists():
-                raise CommandError(f"Nothing to reuse: {path} does not exist.")
-            return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
+            return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True), reused
         if connection.vendor != "postgresql":
             raise CommandError(f"Unsupported database: {connection.vendor}.")
         name = f"{db['NAME']}_{SUFFIX}"
@@ -136,7 +138,10 @@ class Command(BaseCommand):
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
 
-        if not reuse:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            reused = keep and cursor.fetchone() is not None
+        if not reused:
             drop()
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f"CREATE DATABASE {quoted}")
@@ -145,17 +150,20 @@ class Command(BaseCommand):
         auth = f"{user}{password}@" if user else ""
         port = f":{db['PORT']}" if db.get("PORT") else ""
         url = f"postgres://{auth}{db.get('HOST') or 'localhost'}{port}/{name}"
-        return url, drop
+        return url, drop, reused
 
     def _measure(self, options):
         """Child process: time and measure one format on the configured (throwaway) database."""
         if not str(settings.DATABASES["default"]["NAME"]).removesuffix(".sqlite3").endswith(SUFFIX):
             raise CommandError("--measure runs only on the benchmark's own database.")
         fmt, lang, runs = options["measure"], options["lang"], options["runs"]
+        # A steady state, as autovacuum leaves it (as bench_search does).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         client = Client()
         rss_before = maxrss_mb()
         lines = []
-        with override_settings(ALLOWED_HOSTS=["testserver"]):
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
             for label, query in BENCH_PARAMS.items():
                 url = f"/{lang}/organizations/export.{fmt}{query}"
                 timings, cpu_timings, first_bytes = [], [], []
