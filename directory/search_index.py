@@ -10,6 +10,11 @@ still works, only by scanning the table.
 Django rebuilds a SQLite table to alter it, which drops its triggers, so
 ``ensure()`` runs after every ``migrate`` and restores them, rebuilding the index
 from the table when they were missing.
+
+``LIST_INDEXES`` serve the list page without a text query: a narrow index that
+answers the facet counts (region, kind, status) without reading the wide rows, and
+expression indexes that give the first page in name order without sorting every
+organization. They match ``directory.selectors.translated_order`` exactly.
 """
 
 import logging
@@ -40,7 +45,34 @@ _TRIGGERS = {
         END""",
 }
 
+# name -> (columns or expression, whether it is an expression)
+LIST_INDEXES = {
+    "org_facets_idx": ("region_id, kind, status, is_published", False),
+    "org_name_ru_order_idx": (
+        "REPLACE(REPLACE(COALESCE(NULLIF(name_ru, ''), name_en, name), 'Ё', 'Е'), 'ё', 'е')",
+        True,
+    ),
+    "org_name_en_order_idx": (
+        "REPLACE(REPLACE(COALESCE(NULLIF(name_en, ''), name_ru, name), 'Ё', 'Е'), 'ё', 'е')",
+        True,
+    ),
+}
+
 _available: dict[tuple[str, str], bool] = {}
+
+
+def install_list_indexes(connection) -> None:
+    with connection.cursor() as cursor:
+        for name, (columns, expression) in LIST_INDEXES.items():
+            # PostgreSQL wants an expression in its own parentheses.
+            body = f"({columns})" if expression and connection.vendor == "postgresql" else columns
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} ({body})")
+
+
+def uninstall_list_indexes(connection) -> None:
+    with connection.cursor() as cursor:
+        for name in LIST_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def _key(connection) -> tuple[str, str]:

@@ -19,8 +19,8 @@ download can never disagree. Contract of ``organization_search`` and
   links such as the export's.
 """
 
-from django.db.models import Count, F, Prefetch, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import CharField, Count, F, Func, Prefetch
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -62,9 +62,16 @@ def activity_lookup() -> dict[str, facets.Named]:
 
 
 def translated_order(field: str, language: str):
-    """Order by ``field`` in ``language``, falling back to the other language."""
+    """Order by ``field`` in ``language``, falling back to the other language.
+
+    The literals are written into the SQL rather than passed as parameters so that
+    the expression matches the name indexes of migration 0005 exactly.
+    """
     other = "en" if language == "ru" else "ru"
-    return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), F(f"{field}_{other}"), F(field))
+    current = Func(F(f"{field}_{language}"), template="NULLIF(%(expressions)s, '')")
+    name = Coalesce(current, F(f"{field}_{other}"), F(field), output_field=CharField())
+    # Ё sorts with Е, not before А as its code point would have it.
+    return Func(name, template="REPLACE(REPLACE(%(expressions)s, 'Ё', 'Е'), 'ё', 'е')")
 
 
 def _sort_sequence(sort: str, *, q: str, language: str, name_field: str) -> list:

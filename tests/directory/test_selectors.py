@@ -327,3 +327,29 @@ def test_broad_and_narrow_text_matches_give_the_same_rows_and_counts(world, monk
         ("Russia", 2),
         ("Ukraine", 0),
     ]
+
+
+def test_name_order_falls_back_to_the_other_language():
+    OrganizationFactory(name_en="", name_ru="Бета")
+    OrganizationFactory(name_en="Zeta", name_ru="Альфа")
+    OrganizationFactory(name_en="Alpha", name_ru="Ёж")
+    english = [org.name_en or org.name_ru for org in search(language="en").queryset]
+    assert english == ["Alpha", "Zeta", "Бета"]
+    russian = [org.name_ru for org in search(language="ru").queryset]
+    assert russian[:2] == ["Альфа", "Бета"]
+
+
+def test_list_indexes_exist():
+    from django.db import connection
+
+    from directory import search_index
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s", [search_index.TABLE]
+            )
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert set(search_index.LIST_INDEXES) <= names
