@@ -322,3 +322,50 @@ def test_the_command_refuses_a_huge_file(tmp_path, settings):
     big.write_bytes(b"id,name_en\n1,abcdefghij\n")
     with pytest.raises(CommandError, match="import_organizations"):
         call_command("import_organizations", str(big), verbosity=0)
+
+
+def test_a_minimal_file_with_russian_headers_creates_drafts(editor):
+    data = csv_bytes(
+        [["Название", "Тип", "Статус"], ["Новая группа", "Родственная НКО", "закрыта"]]
+    )
+
+    report = services.organization_import(
+        table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+    )
+
+    assert (report.lang, report.created, report.problems) == ("ru", 1, [])
+    created = Organization.objects.get()
+    assert (created.name_ru, created.name_en or "", created.kind, created.status) == (
+        "Новая группа", "", "ngo", "closed",
+    )  # fmt: skip
+    assert not created.is_published
+
+
+def test_rows_without_id_are_matched_by_the_address_in_url(editor, mhg):
+    data = csv_bytes(
+        [
+            ["url", "founded"],
+            [f"https://rightsnet.example.org/en/organizations/{mhg.slug}/", "1977"],
+        ]
+    )
+
+    report = services.organization_import(
+        table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+    )
+
+    assert (report.updated, report.created) == (1, 0)
+    mhg.refresh_from_db()
+    assert mhg.founded == 1977
+
+
+def test_the_same_organization_twice_is_a_problem(editor, mhg):
+    header = ["id", "founded"]
+    data = csv_bytes([header, [str(mhg.pk), "1977"], [str(mhg.pk), "1978"]])
+
+    report = services.organization_import(
+        table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+    )
+
+    assert [(p.row, p.column) for p in report.problems] == [(3, "id")]
+    mhg.refresh_from_db()
+    assert mhg.founded == 1976
