@@ -10,14 +10,15 @@ built by the column modules (``directory.columns``, ``directory.person_columns``
   the related rows (phones, types of work; or the selector's prefetches) are read
   in one query per relation, so the number of queries depends on the number of
   chunks, never on the number of rows (fixed below ``CHUNK_SIZE`` rows);
-- organizations are read as plain values (no model instances) with every region's
-  path computed once, which is what makes 20,000 rows take well under a second;
+- organizations are read as plain values into namedtuples (no model instances), with
+  every region's path computed once: model instances cost several times more per row;
 - CSV: UTF-8 with a byte-order mark, RFC 4180 quoting, CRLF line ends, headers and
   labels in the export's language, formulas neutralised (``columns.neutralise``);
 - JSON: one array of objects keyed by the English column keys; numbers are
   numbers, empty values ``null`` or ``""``, several values a list of strings;
 - the header (or ``[``) leaves before the first query runs, then output is sent in
-  pieces of ``ROWS_PER_PIECE`` rows, so memory stays flat.
+  pieces of ``ROWS_PER_PIECE`` rows, so memory stays flat. That needs a WSGI server
+  (gunicorn, as deployed): under ASGI Django would read a synchronous stream whole.
 
 A failure while streaming cannot be reported with a status code any more (the
 ``200`` has left). The export then ends with an explicit error line (CSV: a row
