@@ -47,7 +47,8 @@ _TRIGGERS = {
 
 # name -> (columns or expression, whether it is an expression)
 LIST_INDEXES = {
-    "org_facets_idx": ("region_id, kind, status, is_published", False),
+    # With the id, PostgreSQL answers "the ids of published rows" from the index too.
+    "org_facets_cover_idx": ("region_id, kind, status, is_published, id", False),
     "org_name_ru_order_idx": (
         "REPLACE(REPLACE(COALESCE(NULLIF(name_ru, ''), name_en, name), 'Ё', 'Е'), 'ё', 'е')",
         True,
@@ -67,6 +68,16 @@ def install_list_indexes(connection) -> None:
             # PostgreSQL wants an expression in its own parentheses.
             body = f"({columns})" if expression and connection.vendor == "postgresql" else columns
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} ({body})")
+
+
+# Replaced by a wider one; dropped by migration 0006.
+OLD_LIST_INDEXES = ("org_facets_idx",)
+
+
+def drop_old_list_indexes(connection) -> None:
+    with connection.cursor() as cursor:
+        for name in OLD_LIST_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def uninstall_list_indexes(connection) -> None:

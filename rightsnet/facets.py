@@ -332,10 +332,9 @@ class FacetFilterSet(django_filters.FilterSet):
 
 def count_by(queryset: QuerySet, field_name: str) -> dict:
     """``{value: number of rows}`` for ``field_name`` in one GROUP BY query."""
-    rows = (
-        queryset.order_by().values(field_name).annotate(n=Count("pk")).values_list(field_name, "n")
-    )
-    return dict(rows)
+    # COUNT(*), not COUNT(id): an index without the id can answer it.
+    rows = queryset.order_by().values(field_name).annotate(n=Count("*"))
+    return dict(rows.values_list(field_name, "n"))
 
 
 def grouped_counts(queryset: QuerySet, fields: list[str]) -> tuple[dict[str, dict], int]:
@@ -346,7 +345,7 @@ def grouped_counts(queryset: QuerySet, fields: list[str]) -> tuple[dict[str, dic
     """
     counts: dict[str, dict] = {field_name: defaultdict(int) for field_name in fields}
     total = 0
-    rows = queryset.order_by().values(*fields).annotate(n=Count("pk")).values_list(*fields, "n")
+    rows = queryset.order_by().values(*fields).annotate(n=Count("*")).values_list(*fields, "n")
     for *values, n in rows:
         total += n
         for field_name, value in zip(fields, values, strict=True):
@@ -355,12 +354,16 @@ def grouped_counts(queryset: QuerySet, fields: list[str]) -> tuple[dict[str, dic
 
 
 def count_through(through: QuerySet, owner_field: str, value_field: str, owners: QuerySet) -> dict:
-    """``{value: number of owners}`` across an M2M table, for the owners in ``owners``."""
+    """``{value: number of owners}`` across an M2M table, for the owners in ``owners``.
+
+    Django's M2M tables hold each (owner, value) pair once, so counting rows counts
+    owners, without the sort that COUNT(DISTINCT ...) costs.
+    """
     rows = (
         through.filter(**{f"{owner_field}__in": owners.order_by().values("pk")})
         .order_by()
         .values(value_field)
-        .annotate(n=Count(owner_field, distinct=True))
+        .annotate(n=Count("*"))
         .values_list(value_field, "n")
     )
     return dict(rows)
