@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rightsnet.text import SLUG_MAX_LENGTH, search_document, slug_from
 
@@ -18,10 +19,10 @@ def unique_slug(instance: models.Model, text: str, fallback: str) -> str:
     base = slug_from(text) or fallback
     base = base[: SLUG_MAX_LENGTH - 6].strip("-") or fallback
     model = type(instance)
-    others = model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager
-    taken = set(
-        others.filter(slug__startswith=base).values_list("slug", flat=True)
+    others = (
+        model._default_manager.exclude(pk=instance.pk) if instance.pk else model._default_manager
     )
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug = f"{base}-{n}"
@@ -84,15 +85,6 @@ class Region(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
-        if self.pk and self.parent_id and (
-            self.parent_id == self.pk or f"/{self.pk}/" in self.parent.path
-        ):
-            raise ValidationError(
-                {"parent": _("A region cannot be placed under itself or one of its subregions.")}
-            )
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.name_en or self.name_ru or self.name, "region")
@@ -103,6 +95,17 @@ class Region(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:region_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if (
+            self.pk
+            and self.parent_id
+            and (self.parent_id == self.pk or f"/{self.pk}/" in self.parent.path)
+        ):
+            raise ValidationError(
+                {"parent": _("A region cannot be placed under itself or one of its subregions.")}
+            )
 
     def refresh_path(self) -> None:
         """Recompute this region's path and depth, and its subtree's if it moved."""
@@ -117,7 +120,7 @@ class Region(models.Model):
         type(self).objects.filter(pk=self.pk).update(path=new_path, depth=new_depth)
         if old_path:
             for child in type(self).objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                child.path = new_path + child.path[len(old_path):]
+                child.path = new_path + child.path[len(old_path) :]
                 child.depth = child.path.count("/") - 2
                 type(self).objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
         self.path, self.depth = new_path, new_depth
@@ -322,7 +325,10 @@ class Phone(models.Model):
         MOBILE = "mobile", _("mobile")
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="phones"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="phones",
     )
     number = models.CharField(_("number"), max_length=40)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEL)
@@ -353,7 +359,12 @@ class Person(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(
+        pgettext_lazy("person", "title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Position, e.g. executive secretary."),
+    )
     biography = models.TextField(_("biography"), blank=True)
     region = models.ForeignKey(
         Region,
@@ -443,4 +454,3 @@ class Affiliation(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.organization}" + (f" ({self.role})" if self.role else "")
-
