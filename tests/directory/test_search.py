@@ -141,3 +141,19 @@ def test_search_index_exists_and_survives_a_table_rebuild():
     OrganizationFactory(name_ru="Новая группа", name_en="")
     assert matching("мемориал") == ["Мемориал"]
     assert matching("новая") == ["Новая группа"]
+
+
+@pytest.mark.parametrize(
+    "q",
+    ['"', 'мемориал" OR "', "OR AND NOT NEAR", "北京 ☃ 😀", "ab", "a*b", "%_%", "x" * 300, "ё'ь"],
+)
+def test_odd_queries_never_break_the_text_index(q):
+    OrganizationFactory(name_ru="Мемориал", name_en="")
+    found = matching(q)
+    assert found in ([], ["Мемориал"])
+
+
+def test_query_syntax_is_not_interpreted():
+    OrganizationFactory(name_ru="Мемориал", name_en="")
+    assert matching('мемориал" OR "') == ["Мемориал"]
+    assert matching("мемориал OR несуществующее") == []
