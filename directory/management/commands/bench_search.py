@@ -1,14 +1,15 @@
 """Benchmark the organizations list page (faceted search) at 20,000 organizations.
 
-Runs in a throwaway database, never the one in use: Django's test database for the
-configured backend (``test_<name>`` on PostgreSQL, ``var/bench_search.sqlite3`` on
-SQLite), filled by ``directory.generator.generate_directory``, vacuumed and
-analysed, then dropped unless ``--keepdb`` (which also reuses an earlier one,
-skipping the generation). Each scenario is requested through Django's test client: a few
-warm-up requests, then ``--requests`` timed ones; it prints the median and 90th
-percentile server time (wall clock, and this process's CPU time, which excludes
-waiting for a busy CPU and, on PostgreSQL, the database server's own work), the
-number of SQL queries and the bytes of HTML.
+Runs in a throwaway database, never the one in use: created like Django's test
+database for the configured backend, as ``<name>_bench_search`` on PostgreSQL or
+``var/bench_search.sqlite3`` on SQLite, filled by
+``directory.generator.generate_directory``, vacuumed and analysed, then dropped
+unless ``--keepdb`` (which also reuses an earlier one, skipping the generation).
+Each scenario is requested through Django's test client: a few warm-up requests,
+then ``--requests`` timed ones; it prints the median and 90th percentile server
+time (wall clock, and this process's CPU time, which excludes waiting for a busy
+CPU and, on PostgreSQL, the database server's own work), the number of SQL queries
+and the bytes of HTML.
 """
 
 import os
@@ -63,10 +64,14 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="ru", choices=["ru", "en"])
 
     def handle(self, *args, **options):
+        # Its own database, never the test runner's test_<name> (pytest would drop it).
+        test_settings = connection.settings_dict.setdefault("TEST", {})
         if connection.vendor == "sqlite":
             path = Path(settings.BASE_DIR) / "var" / "bench_search.sqlite3"
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(path)
+            test_settings["NAME"] = str(path)
+        else:
+            test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_search"
         old_name = connection.settings_dict["NAME"]
         keepdb = options["keepdb"]
         connection.creation.create_test_db(
