@@ -1,4 +1,4 @@
-"""Public pages of the directory (placeholders until the public site lands)."""
+"""Public pages of the directory: thin views over the selectors."""
 
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, View

@@ -1,4 +1,4 @@
-"""Public pages of the publications catalogue (placeholders until the public site lands)."""
+"""Public pages of the publications catalogue: thin views over the selectors."""
 
 from django.views.generic import DetailView
 
