@@ -6,6 +6,7 @@ them into results and facets. Regions and types of work are looked up in memory
 from ``lookups`` that the selector loads once per request.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import django_filters
@@ -18,8 +19,20 @@ from rightsnet.facets import FacetFilterSet, Named, RegionTree
 from . import search, search_index
 from .models import Affiliation, Organization, Person
 
-# Below this many matches, the text match is resolved to a list of ids (see below).
-MAX_MATCHED_IDS = 2000
+# Up to this many matches, the text match is resolved to rows held in memory (see below).
+MAX_MATCHED_IDS = 20_000
+# Rows of the matching query (one per organization and type of work) read at most.
+MAX_MATCHED_ROWS = 4 * MAX_MATCHED_IDS
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A published organization that matches ``q``: what the other filters test."""
+
+    region_id: int | None
+    kind: str
+    status: str
+    activities: frozenset[int]
 
 
 @dataclass
@@ -101,30 +114,76 @@ class OrganizationFilterSet(SearchFilterSet):
             return dict(self.base_filters[name].extra["choices"])
         return super().choices_for(name)
 
+    # Set by the text match when the rows it found are few enough to hold (see below).
+    candidates: dict[int, Candidate] | None = None
+
     def filter_q(self, queryset, name, value):
         return queryset.filter(self._text_condition(queryset, value))
 
     def _text_condition(self, queryset, value) -> Q:
-        """The text match, resolved to ids once per request when they are few.
+        """The text match, resolved once per request to the matching rows when they are few.
 
-        A list page filters the same rows four times (results and facets); matching
-        the text once and reusing the ids is cheaper than four text-index scans.
-        A broad query keeps the text condition rather than send thousands of ids.
+        One query reads, for every published organization that matches the text, its
+        region, kind, status and types of work (``candidates``): the selector then
+        applies the other filters and counts every facet in memory, and the list
+        itself is asked for by id. That replaces a text-index scan and a grouped query
+        per facet. A match too broad to hold keeps the text condition instead.
         """
         if getattr(self, "_text_cache", None) is None:
-            fts_table = search_index.fts_table(connections[queryset.db])
-            condition = search.text_filter(value, fts_table=fts_table)
-            ids = list(
+            connection = connections[queryset.db]
+            condition = search.text_filter(value, fts_table=search_index.fts_table(connection))
+            rows = list(
                 queryset.model.objects.published()
                 .filter(condition)
                 .order_by()
-                .values_list("pk", flat=True)[: MAX_MATCHED_IDS + 1]
+                .values_list("pk", "region_id", "kind", "status", "activities__id")[
+                    : MAX_MATCHED_ROWS + 1
+                ]
             )
-            narrow = len(ids) <= MAX_MATCHED_IDS
-            self._text_cache = (
-                search.ids_condition(ids, connections[queryset.db]) if narrow else condition
-            )
+            found: dict[int, tuple] = {}
+            for pk, region_id, kind, status, activity_id in rows:
+                entry = found.setdefault(pk, (region_id, kind, status, set()))
+                if activity_id is not None:
+                    entry[3].add(activity_id)
+            if len(rows) <= MAX_MATCHED_ROWS and len(found) <= MAX_MATCHED_IDS:
+                self.candidates = {
+                    pk: Candidate(region_id, kind, status, frozenset(activities))
+                    for pk, (region_id, kind, status, activities) in found.items()
+                }
+                self._text_cache = search.ids_condition(list(found), connection)
+            else:
+                self._text_cache = condition
         return self._text_cache
+
+    def row_tests(self) -> dict[str, Callable[[Candidate], bool]]:
+        """The active filters other than ``q`` as tests of a ``Candidate``.
+
+        They mirror the ``filter_*`` methods exactly: same cleaned values, same rules.
+        """
+        data = self.form.cleaned_data
+        tests: dict[str, Callable[[Candidate], bool]] = {}
+
+        def value(name):
+            found = data.get(name)
+            return None if found in (None, "", [], ()) or name not in self.filters else found
+
+        if slug := value("region"):
+            region = self.lookups.regions.by_slug.get(slug)
+            if region is not None:
+                regions = frozenset(self.lookups.regions.descendant_ids(region))
+                tests["region"] = lambda row: row.region_id in regions
+        if slugs := value("activity"):
+            activities = frozenset(
+                self.lookups.activities[s].pk for s in slugs if s in self.lookups.activities
+            )
+            tests["activity"] = lambda row: not activities.isdisjoint(row.activities)
+        if kinds := value("kind"):
+            kinds = frozenset(kinds)
+            tests["kind"] = lambda row: row.kind in kinds
+        if statuses := value("status"):
+            statuses = frozenset(statuses)
+            tests["status"] = lambda row: row.status in statuses
+        return tests
 
     def filter_activity(self, queryset, name, value):
         ids = [

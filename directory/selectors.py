@@ -19,6 +19,9 @@ download can never disagree. Contract of ``organization_search`` and
   links such as the export's.
 """
 
+from collections import Counter
+
+from django.db import connections
 from django.db.models import CharField, Count, F, Func, Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import translation
@@ -114,6 +117,10 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         sort, sort_options = _sort(cleaned, filterset, ORGANIZATION_SORTS, notes)
         q = filterset.query_text
         filtered = filterset.filter_queryset(base)
+        narrowed = _narrowed(filterset)
+        if narrowed is not None:
+            # Every filter was applied in memory: ask for the rows that passed, by id.
+            filtered = base.filter(search.ids_condition(narrowed.ids, connections[filtered.db]))
         queryset = (
             filtered.order_by(
                 *_sort_sequence(
@@ -136,7 +143,7 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         chips = _organization_chips(filterset, lookups)
 
     def build_facets() -> list[facets.Facet]:
-        return _organization_facets(filterset, base, lookups)
+        return _organization_facets(filterset, base, lookups, narrowed)
 
     result = SearchResult(
         queryset=queryset,
@@ -150,8 +157,52 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         q=q,
         # Count without the ranking expressions, which PostgreSQL would compute per row.
         count_queryset=filtered,
+        total=len(narrowed.ids) if narrowed is not None else None,
     )
     return result
+
+
+ORGANIZATION_FACETS = ("region", "activity", "kind", "status")
+
+
+class Narrowed:
+    """The text match's candidate rows filtered and counted in memory, in one pass.
+
+    A row that passes every filter is a result and counts in every facet; a row that
+    fails exactly one filter counts only in that filter's facet (a disjunctive
+    count: each facet with the other filters applied); any other row counts nowhere.
+    """
+
+    def __init__(self, candidates, tests):
+        self.ids: list[int] = []
+        self.counts: dict[str, Counter] = {name: Counter() for name in ORGANIZATION_FACETS}
+        region, activity = self.counts["region"], self.counts["activity"]
+        kind, status = self.counts["kind"], self.counts["status"]
+        checks = list(tests.items())
+        for pk, row in candidates.items():
+            failed = None
+            for name, test in checks:
+                if not test(row):
+                    if failed is not None:
+                        break
+                    failed = name
+            else:
+                if failed is None:
+                    self.ids.append(pk)
+                if failed is None or failed == "region":
+                    region[row.region_id] += 1
+                if failed is None or failed == "activity":
+                    activity.update(row.activities)
+                if failed is None or failed == "kind":
+                    kind[row.kind] += 1
+                if failed is None or failed == "status":
+                    status[row.status] += 1
+
+
+def _narrowed(filterset) -> Narrowed | None:
+    if filterset.candidates is None:
+        return None
+    return Narrowed(filterset.candidates, filterset.row_tests())
 
 
 def _activity_labels(lookups: Lookups):
@@ -189,23 +240,32 @@ def _shared_counts(filterset, base, fields: dict[str, str]):
     return facets.grouped_counts(filterset.filter_queryset(base), shared)
 
 
-def _organization_facets(filterset, base, lookups: Lookups):
+def _organization_facets(filterset, base, lookups: Lookups, narrowed: Narrowed | None):
     params = filterset.params
-    grouped, total = _shared_counts(
-        filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
-    )
+    if narrowed is not None:
+        fields = {"region_id": "region", "kind": "kind", "status": "status"}
 
-    def counts(name, field):
-        if field in grouped:
-            return grouped[field]
-        return facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+        def counts(name, field):
+            return narrowed.counts[fields[field]]
 
-    activity_counts_by_id = facets.count_through(
-        Organization.activities.through.objects.all(),
-        "organization_id",
-        "activitytype_id",
-        filterset.filter_queryset(base, exclude={"activity"}),
-    )
+        activity_counts_by_id = narrowed.counts["activity"]
+        total = len(narrowed.ids)
+    else:
+        grouped, total = _shared_counts(
+            filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
+        )
+
+        def counts(name, field):
+            if field in grouped:
+                return grouped[field]
+            return facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+
+        activity_counts_by_id = facets.count_through(
+            Organization.activities.through.objects.all(),
+            "organization_id",
+            "activitytype_id",
+            filterset.filter_queryset(base, exclude={"activity"}),
+        )
     labels, langs = _activity_labels(lookups)
     activity_counts = {
         slug: activity_counts_by_id.get(activity.pk, 0)

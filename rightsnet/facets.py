@@ -108,6 +108,7 @@ class SearchResult:
         facet_builder: Callable[[], tuple[list[Facet], int | None]],
         q: str = "",
         count_queryset: QuerySet | None = None,
+        total: int | None = None,
     ):
         self.queryset = queryset
         self.params = params
@@ -119,6 +120,9 @@ class SearchResult:
         self.q = q
         self._facet_builder = facet_builder
         self._count_queryset = count_queryset if count_queryset is not None else queryset
+        if total is not None:
+            # Counted already (in memory, from the rows the text match found).
+            self.__dict__["total"] = total
 
     @cached_property
     def total(self) -> int:

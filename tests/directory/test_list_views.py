@@ -258,7 +258,7 @@ def test_query_count_does_not_grow_with_the_data(client, world, django_assert_nu
             name_en=f"Watch {n}", region=world["russia"], activities=[legal, prisons]
         )
         PhoneFactory(organization=org)
-    response = _query_count(client, django_assert_num_queries, 9)
+    response = _query_count(client, django_assert_num_queries, 6)
     assert f"{size + 1} organizations found" in response.content.decode()
 
 

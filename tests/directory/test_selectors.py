@@ -329,6 +329,40 @@ def test_broad_and_narrow_text_matches_give_the_same_rows_and_counts(world, monk
     ]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=legal",
+        "q=legal&region=russia",
+        "q=legal&region=north-caucasus&activity=prisons",
+        "q=legal&activity=legal-defense&activity=media&kind=ngo",
+        "q=watch&status=closed&region=dagestan",
+        "q=legal&kind=ngo&status=active&region=ukraine",
+        "q=nowhere",
+    ],
+)
+def test_in_memory_facets_match_the_database_ones(world, monkeypatch, query):
+    """Rows the text match found are filtered and counted in memory; SQL must agree."""
+    from directory import filters
+
+    OrganizationFactory(name_en="Legal Nowhere", region=None, activities=[])
+    OrganizationFactory(name_en="Legal Draft", region=world["chechnya"], is_published=False)
+
+    def snapshot():
+        result = search(query)
+        facets = {
+            f.name: [(o.value, o.count, o.selected) for o in f.options]
+            + [(c.value, c.count) for c in f.breadcrumb]
+            for f in result.facets
+        }
+        return names(result), result.total, facets
+
+    in_memory = snapshot()
+    assert search(query).notes == []
+    monkeypatch.setattr(filters, "MAX_MATCHED_IDS", 0)
+    assert snapshot() == in_memory
+
+
 def test_name_order_falls_back_to_the_other_language():
     OrganizationFactory(name_en="", name_ru="Бета")
     OrganizationFactory(name_en="Zeta", name_ru="Альфа")
