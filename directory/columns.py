@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.conf import settings
 from django.urls import reverse
@@ -145,7 +146,11 @@ def translated(obj, field_name: str, lang: str) -> str:
 
 @dataclass
 class ExportContext:
-    """What a whole export shares: language, site address, labels, region paths."""
+    """What a whole export shares: language, site address, labels, region names and paths.
+
+    Everything that does not depend on the row is worked out here once, so that
+    ``organization_row`` is a handful of dictionary and attribute lookups per row.
+    """
 
     lang: str
     base_url: str = ""
@@ -154,13 +159,23 @@ class ExportContext:
     status_labels: dict[str, str] = field(init=False)
     _regions: dict[int, Region] | None = field(init=False, default=None)
     _paths: dict[int, str] = field(init=False, default_factory=dict)
+    _region_labels: dict[int, tuple[str, str]] | None = field(init=False, default=None)
     _url_parts: tuple[str, str] | None = field(init=False, default=None)
     tz: datetime.tzinfo = field(init=False)
+    # (name_<lang>, name_<other>): the texts of a bilingual field, best first.
+    names: attrgetter = field(init=False)
+    cities: attrgetter = field(init=False)
+    addresses: attrgetter = field(init=False)
 
     def __post_init__(self):
         self.kind_labels = choice_labels(Organization.Kind, self.lang)
         self.status_labels = choice_labels(Organization.Status, self.lang)
         self.tz = timezone.get_current_timezone()
+        order = (self.lang, *(code for code in LANGUAGE_CODES if code != self.lang))
+        self.names, self.cities, self.addresses = (
+            attrgetter(*(f"{name}_{code}" for code in order))
+            for name in ("name", "city", "address")
+        )
 
     @property
     def regions(self) -> dict[int, Region]:
@@ -186,8 +201,23 @@ class ExportContext:
             self._paths[region_id] = PATH_SEPARATOR.join(names)
         return self._paths[region_id]
 
-    def url(self, org: Organization) -> str:
-        # reverse() once per export, not per row: the slug is the only part that varies.
+    @property
+    def region_labels(self) -> dict[int, tuple[str, str]]:
+        """region id -> (name, path) in the export's language, for every region at once."""
+        if self._region_labels is None:
+            self.load_regions()
+        return self._region_labels
+
+    def load_regions(self) -> None:
+        """Read every region (one query) and work out the names and paths of all."""
+        self._region_labels = {
+            pk: (translated(region, "name", self.lang), self.region_path(pk))
+            for pk, region in self.regions.items()
+        }
+
+    @property
+    def url_parts(self) -> tuple[str, str]:
+        """(before, after) the slug in a public page's address: one reverse() per export."""
         if self._url_parts is None:
             with translation.override(self.lang):
                 address = self.base_url.rstrip("/") + reverse(
@@ -195,7 +225,11 @@ class ExportContext:
                 )
             prefix, _placeholder, suffix = address.partition(SLUG_PLACEHOLDER)
             self._url_parts = (prefix, suffix)
-        return self._url_parts[0] + org.slug + self._url_parts[1]
+        return self._url_parts
+
+    def url(self, org: Organization) -> str:
+        prefix, suffix = self.url_parts
+        return prefix + org.slug + suffix
 
 
 def export_queryset(queryset):
@@ -209,39 +243,58 @@ def _related(org, prefetched: str, relation: str):
     return items if items is not None else getattr(org, relation).all()
 
 
+_NO_REGION = ("", "")
+_FAX = Phone.Kind.FAX.value
+
+
 def organization_row(org: Organization, ctx: ExportContext) -> dict:
-    """One organization as typed values keyed by ``COLUMNS`` (JSON-ready)."""
+    """One organization as typed values keyed by ``COLUMNS`` (JSON-ready).
+
+    Called once per exported row: texts in the export's language come from
+    ``ExportContext``'s getters (``next(filter(None, ...))`` is the first non-empty
+    one), regions from its table, so nothing here queries or translates.
+    """
     hidden = ctx.public and not org.contacts_public
-    phones = [] if hidden else list(_related(org, "public_phones", "phones"))
-    lang = ctx.lang
+    phones = () if hidden else _related(org, "public_phones", "phones")
+    if phones:
+        numbers = [p.number for p in phones if p.kind != _FAX]
+        faxes = [p.number for p in phones if p.kind == _FAX]
+    else:
+        numbers, faxes = [], []
+    names = ctx.names
+    region, region_path = ctx.region_labels.get(org.region_id, _NO_REGION)
+    last_verified = org.last_verified
+    updated_at = org.updated_at
+    url_prefix, url_suffix = ctx.url_parts
     return {
         "id": org.pk,
-        "name": translated(org, "name", lang),
+        "name": next(filter(None, names(org)), ""),
         "name_ru": org.name_ru or "",
         "name_en": org.name_en or "",
         "kind": ctx.kind_labels.get(org.kind, org.kind),
-        "region": translated(org.region, "name", lang) if org.region_id else "",
-        "region_path": ctx.region_path(org.region_id),
-        "city": translated(org, "city", lang),
-        "address": "" if hidden else translated(org, "address", lang),
+        "region": region,
+        "region_path": region_path,
+        "city": next(filter(None, ctx.cities(org)), ""),
+        "address": "" if hidden else next(filter(None, ctx.addresses(org)), ""),
         "postal_code": "" if hidden else org.postal_code,
-        "phones": [p.number for p in phones if p.kind != Phone.Kind.FAX],
-        "fax": [p.number for p in phones if p.kind == Phone.Kind.FAX],
+        "phones": numbers,
+        "fax": faxes,
         "email": "" if hidden else org.email,
         "website": org.website,
         "activities": sorted(
-            translated(activity, "name", lang)
-            for activity in _related(org, "public_activities", "activities")
+            [
+                next(filter(None, names(activity)), "")
+                for activity in _related(org, "public_activities", "activities")
+            ]
         ),
         "founded": org.founded,
         "status": ctx.status_labels.get(org.status, org.status),
-        "last_verified": org.last_verified.isoformat() if org.last_verified else None,
+        "last_verified": last_verified.isoformat() if last_verified else None,
+        # The site's time zone (astimezone, as timezone.localtime does for aware values).
         "updated_at": (
-            timezone.localtime(org.updated_at, ctx.tz).isoformat(timespec="seconds")
-            if org.updated_at
-            else None
+            updated_at.astimezone(ctx.tz).isoformat(timespec="seconds") if updated_at else None
         ),
-        "url": ctx.url(org),
+        "url": url_prefix + org.slug + url_suffix,
     }
 
 
@@ -250,7 +303,7 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return MULTI_SEPARATOR.join(str(item) for item in value)
+        return MULTI_SEPARATOR.join(map(str, value))
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return str(value)
