@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -65,6 +65,9 @@ class StaffHistoryAdmin(SimpleHistoryAdmin):
 
 class HistoryTranslationAdmin(StaffHistoryAdmin, TabbedTranslationAdmin):
     """Language tabs in the forms, and the History page with revert."""
+
+    # Staff paste bare domains ("mhg.example.org"); read them as https, Django 6's default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class PublicPageLinkMixin:
