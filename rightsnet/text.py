@@ -6,6 +6,7 @@ Cyrillic so that ``Memorial`` finds ``Мемориал``.
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.text import slugify
 from unidecode import unidecode
@@ -56,11 +57,18 @@ def normalize(text: str) -> str:
 
 def fold_latin(text: str) -> str:
     """A Latin spelling in which common variant romanisations coincide."""
-    text = transliterate(normalize(text)).lower()
-    text = re.sub(r"['\"`]", "", text)
+    return " ".join(_fold_word(word) for word in normalize(text).split(" "))
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    # Folds never span a space, so a word at a time gives the same text; the cache
+    # spares Unidecode's per-character work for words that recur across rows.
+    word = transliterate(word).lower()
+    word = re.sub(r"['\"`]", "", word)
     for old, new in _LATIN_FOLDS:
-        text = text.replace(old, new)
-    return text
+        word = word.replace(old, new)
+    return word
 
 
 def has_cyrillic(text: str) -> bool:
