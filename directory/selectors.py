@@ -46,6 +46,25 @@ PERSON_SORTS = {
     "name": pgettext_lazy("sort", "name"),
     "-updated": pgettext_lazy("sort", "recently updated"),
 }
+# What a result card shows (``directory/templatetags/org_cards.py``): the page reads
+# only these, not the long search text, addresses and descriptions in full.
+ORGANIZATION_CARD_FIELDS = (
+    "slug",
+    "name_ru",
+    "name_en",
+    "short_name_ru",
+    "short_name_en",
+    "city_ru",
+    "city_en",
+    "kind",
+    "status",
+    "founded",
+    "description_ru",
+    "description_en",
+    "region__slug",
+    "region__name_ru",
+    "region__name_en",
+)
 # The people list offers the organizations with the most people, plus the chosen ones.
 ORGANIZATION_FACET_SIZE = 25
 
@@ -158,6 +177,7 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         # Count without the ranking expressions, which PostgreSQL would compute per row.
         count_queryset=filtered,
         total=len(narrowed.ids) if narrowed is not None else None,
+        list_fields=ORGANIZATION_CARD_FIELDS,
     )
     return result
 

@@ -109,6 +109,7 @@ class SearchResult:
         q: str = "",
         count_queryset: QuerySet | None = None,
         total: int | None = None,
+        list_fields: tuple[str, ...] = (),
     ):
         self.queryset = queryset
         self.params = params
@@ -120,6 +121,8 @@ class SearchResult:
         self.q = q
         self._facet_builder = facet_builder
         self._count_queryset = count_queryset if count_queryset is not None else queryset
+        # The fields a page of the list shows (``.only()``); an export reads them all.
+        self.list_fields = list_fields
         if total is not None:
             # Counted already (in memory, from the rows the text match found).
             self.__dict__["total"] = total
@@ -154,7 +157,10 @@ class ResultPage:
 
     def __init__(self, result: SearchResult, raw_page, per_page: int):
         self.notes: list[str] = []
-        paginator = Paginator(result.queryset, per_page, allow_empty_first_page=True)
+        queryset = result.queryset
+        if result.list_fields:
+            queryset = queryset.only(*result.list_fields)
+        paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
         # The selector already knows the total: reuse it instead of a second COUNT.
         paginator.__dict__["count"] = result.total
         number = self._page_number(raw_page, paginator.num_pages)

@@ -8,21 +8,21 @@ template filters themselves), with the choice labels translated once per page.
 """
 
 from django import template
-from django.template.base import render_value_in_context
+from django.conf import settings
 from django.template.defaultfilters import striptags, truncatewords
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from directory.models import Organization, Phone
 
-from .rightsnet import tr, tr_text
+from .rightsnet import LANGUAGE_CODES, _fallback_note
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def org_cards(context, organizations):
+@register.simple_tag
+def org_cards(organizations):
     """``<li class="result">`` for each organization, the markup of a result card."""
     kinds = {value: conditional_escape(str(label)) for value, label in Organization.Kind.choices}
     statuses = {
@@ -30,14 +30,40 @@ def org_cards(context, organizations):
     }
     phone_kinds = {value: conditional_escape(str(label)) for value, label in Phone.Kind.choices}
     founded_in = gettext("founded in %(year)s")
-    return mark_safe(
-        "".join(
-            _card(org, context, kinds, statuses, phone_kinds, founded_in) for org in organizations
-        )
-    )
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    others = [code for code in LANGUAGE_CODES if code != current]
+    notes = {code: _fallback_note(code) for code in others}
+
+    def tr(obj, field, note=True):
+        """``{% tr %}`` (see ``rightsnet.tr``) with the language looked up once per page."""
+        value = getattr(obj, f"{field}_{current}", None)
+        if value:
+            return value
+        for language in others:
+            value = getattr(obj, f"{field}_{language}", None)
+            if value:
+                if not note:
+                    return format_html('<span lang="{}">{}</span>', language, value)
+                return format_html(
+                    '<span lang="{}">{}</span> <small class="fallback-note">{}</small>',
+                    language,
+                    value,
+                    notes[language],
+                )
+        return ""
+
+    def tr_text(obj, field):
+        for language in [current, *LANGUAGE_CODES]:
+            value = getattr(obj, f"{field}_{language}", None)
+            if value:
+                return value
+        return ""
+
+    labels = (kinds, statuses, phone_kinds, founded_in)
+    return mark_safe("".join(_card(org, tr, tr_text, *labels) for org in organizations))
 
 
-def _card(org, context, kinds, statuses, phone_kinds, founded_in) -> str:
+def _card(org, tr, tr_text, kinds, statuses, phone_kinds, founded_in) -> str:
     esc = conditional_escape
     region = org.region
     city = tr_text(org, "city")
@@ -57,7 +83,7 @@ def _card(org, context, kinds, statuses, phone_kinds, founded_in) -> str:
     if city and city != tr_text(region, "name"):
         parts.append(", " + esc(tr(org, "city", note=False)))
     if org.founded:
-        parts.append(" · " + founded_in % {"year": render_value_in_context(org.founded, context)})
+        parts.append(" · " + founded_in % {"year": esc(org.founded)})
     if org.status != "active":
         parts.append(
             format_html(
