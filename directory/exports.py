@@ -147,7 +147,7 @@ def _cells_function(keys: tuple[str, ...]) -> Callable[[dict], list[str]]:
         return [
             (prefix + v if v and v[0] in formula_starts else v)
             if v.__class__ is str
-            else ("" if v is None else other(v))
+            else ("" if v is None else str(v) if v.__class__ is int and v >= 0 else other(v))
             for v in values(row)
         ]
 
