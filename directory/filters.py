@@ -8,7 +8,6 @@ from ``lookups`` that the selector loads once per request.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import NamedTuple
 
 import django_filters
@@ -36,14 +35,14 @@ class Candidate(NamedTuple):
     region_id: int | None
     kind: str
     status: str
-    activities: frozenset[int]
+    activities: set[int]
 
 
 CANDIDATE_COLUMNS = ("pk", "region_id", "kind", "status", "activities__id")
 
 
-def _fetch(values_list, connection) -> list[tuple]:
-    """The rows of a ``values_list`` of plain columns, in the order it names them.
+def _candidates(values_list, connection) -> tuple[dict[int, "Candidate"], int]:
+    """``{pk: Candidate}`` from a ``values_list`` of ``CANDIDATE_COLUMNS``, and its row count.
 
     Read through the cursor: the ORM's per-row iterators (and modeltranslation's
     wrapper around them) cost more than the query for a few thousand rows.
@@ -53,8 +52,17 @@ def _fetch(values_list, connection) -> list[tuple]:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
-    order = itemgetter(*(names.index(name) for name in CANDIDATE_COLUMNS))
-    return [order(row) for row in rows]
+    pk_at, region_at, kind_at, status_at, activity_at = map(names.index, CANDIDATE_COLUMNS)
+    found: dict[int, Candidate] = {}
+    for row in rows:
+        entry = found.get(row[pk_at])
+        if entry is None:
+            entry = found[row[pk_at]] = Candidate(
+                row[region_at], row[kind_at], row[status_at], set()
+            )
+        if row[activity_at] is not None:
+            entry.activities.add(row[activity_at])
+    return found, len(rows)
 
 
 @dataclass
@@ -160,17 +168,9 @@ class OrganizationFilterSet(SearchFilterSet):
                 .order_by()
                 .values_list(*CANDIDATE_COLUMNS)[: MAX_MATCHED_ROWS + 1]
             )
-            rows = _fetch(matching, connection)
-            found: dict[int, tuple] = {}
-            for pk, region_id, kind, status, activity_id in rows:
-                entry = found.setdefault(pk, (region_id, kind, status, set()))
-                if activity_id is not None:
-                    entry[3].add(activity_id)
-            if len(rows) <= MAX_MATCHED_ROWS and len(found) <= MAX_MATCHED_IDS:
-                self.candidates = {
-                    pk: Candidate(region_id, kind, status, frozenset(activities))
-                    for pk, (region_id, kind, status, activities) in found.items()
-                }
+            found, row_count = _candidates(matching, connection)
+            if row_count <= MAX_MATCHED_ROWS and len(found) <= MAX_MATCHED_IDS:
+                self.candidates = found
                 self._text_cache = search.ids_condition(list(found), connection)
             else:
                 self._text_cache = condition

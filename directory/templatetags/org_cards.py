@@ -10,6 +10,7 @@ template filters themselves), with the choice labels translated once per page.
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import striptags, truncatewords
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -59,19 +60,26 @@ def org_cards(organizations):
                 return value
         return ""
 
+    # Organization.get_absolute_url() for every card with one reverse() (slugs need no quoting).
+    url_start, url_end = reverse(
+        "directory:organization_detail", kwargs={"slug": _SLUG_MARKER}
+    ).split(_SLUG_MARKER)
+
+    def url(org):
+        return url_start + org.slug + url_end
+
     labels = (kinds, statuses, phone_kinds, founded_in)
-    return mark_safe("".join(_card(org, tr, tr_text, *labels) for org in organizations))
+    return mark_safe("".join(_card(org, url, tr, tr_text, *labels) for org in organizations))
 
 
-def _card(org, tr, tr_text, kinds, statuses, phone_kinds, founded_in) -> str:
+_SLUG_MARKER = "slug-marker-0"
+
+
+def _card(org, url, tr, tr_text, kinds, statuses, phone_kinds, founded_in) -> str:
     esc = conditional_escape
     region = org.region
     city = tr_text(org, "city")
-    parts = [
-        format_html(
-            '<li class="result">\n<h2><a href="{}">{}</a>', org.get_absolute_url(), tr(org, "name")
-        )
-    ]
+    parts = [format_html('<li class="result">\n<h2><a href="{}">{}</a>', url(org), tr(org, "name"))]
     if org.short_name_ru or org.short_name_en:
         parts.append(
             format_html(' <span class="meta">({})</span>', tr(org, "short_name", note=False))
