@@ -41,6 +41,8 @@ SCENARIOS = [
     ("region + two activities", BENCH_QUERY[1:]),
     ("q only (one common word)", [("q", "Хельсинкская")]),
     ("Latin q (transliteration)", [("q", "Nadezhda")]),
+    # Matches every organization: past the in-memory limit of directory/filters.py.
+    ("q matching every organization", [("q", "пра")]),
 ]
 
 
