@@ -20,6 +20,7 @@ download can never disagree. Contract of ``organization_search`` and
 """
 
 from collections import Counter
+from itertools import chain
 
 from django.db import connections
 from django.db.models import CharField, Count, F, Func, Prefetch
@@ -194,29 +195,38 @@ class Narrowed:
     """
 
     def __init__(self, candidates, tests):
-        self.ids: list[int] = []
-        self.counts: dict[str, Counter] = {name: Counter() for name in ORGANIZATION_FACETS}
-        region, activity = self.counts["region"], self.counts["activity"]
-        kind, status = self.counts["kind"], self.counts["status"]
         checks = list(tests.items())
-        for pk, row in candidates.items():
-            failed = None
-            for name, test in checks:
-                if not test(row):
-                    if failed is not None:
-                        break
-                    failed = name
-            else:
-                if failed is None:
-                    self.ids.append(pk)
-                if failed is None or failed == "region":
-                    region[row.region_id] += 1
-                if failed is None or failed == "activity":
-                    activity.update(row.activities)
-                if failed is None or failed == "kind":
-                    kind[row.kind] += 1
-                if failed is None or failed == "status":
-                    status[row.status] += 1
+        if not checks:
+            self.ids: list[int] = list(candidates)
+            passed = list(candidates.values())
+            failed_only = {}
+        else:
+            self.ids, passed = [], []
+            failed_only: dict[str, list] = {name: [] for name in ORGANIZATION_FACETS}
+            for pk, row in candidates.items():
+                failed = None
+                for name, test in checks:
+                    if not test(row):
+                        if failed is not None:
+                            break
+                        failed = name
+                else:
+                    if failed is None:
+                        self.ids.append(pk)
+                        passed.append(row)
+                    else:
+                        failed_only[failed].append(row)
+
+        def rows(name):
+            extra = failed_only.get(name)
+            return chain(passed, extra) if extra else passed
+
+        self.counts: dict[str, Counter] = {
+            "region": Counter(row.region_id for row in rows("region")),
+            "activity": Counter(chain.from_iterable(row.activities for row in rows("activity"))),
+            "kind": Counter(row.kind for row in rows("kind")),
+            "status": Counter(row.status for row in rows("status")),
+        }
 
 
 def _narrowed(filterset) -> Narrowed | None:
