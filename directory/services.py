@@ -268,7 +268,8 @@ def organization_restore_related(*, organization: Organization, version, user) -
 
     If the organization was deleted after that version, the phones and people's
     roles that its deletion took (their own history shows them deleted within a
-    minute before it) come back; its types of work become those of the version.
+    minute before it) come back; its types of work and partners become those of the
+    version (partners that no longer exist excepted).
     Returns the number of rows restored.
     """
     restored = 0
@@ -297,12 +298,19 @@ def organization_restore_related(*, organization: Organization, version, user) -
                     _record(old, user=user, reason=reason)
                     old.save(force_insert=True)
                     restored += 1
-        activity_ids = set(version.activities.values_list("activitytype_id", flat=True))
-        current = set(organization.activities.values_list("pk", flat=True))
-        if activity_ids != current:
-            _record(organization, user=user, reason=reason)
-            organization.activities.set(ActivityType.objects.filter(pk__in=activity_ids))
-            restored += len(activity_ids ^ current)
+        for relation, column, model in (
+            ("activities", "activitytype_id", ActivityType),
+            ("partners", "to_organization_id", Organization),
+        ):
+            wanted = set(getattr(version, relation).values_list(column, flat=True))
+            # A partner deleted since that version cannot come back as a link.
+            wanted = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+            manager = getattr(organization, relation)
+            current = set(manager.values_list("pk", flat=True))
+            if wanted != current:
+                _record(organization, user=user, reason=reason)
+                manager.set(model.objects.filter(pk__in=wanted))
+                restored += len(wanted ^ current)
     return restored
 
 

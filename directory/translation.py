@@ -35,7 +35,7 @@ class AffiliationTranslationOptions(TranslationOptions):
 for model, options in (
     (Region, {}),
     (ActivityType, {}),
-    (Organization, {"m2m_fields": ["activities"], "excluded_fields": ["search_text"]}),
+    (Organization, {"m2m_fields": ["activities", "partners"], "excluded_fields": ["search_text"]}),
     (Phone, {}),
     (Person, {"excluded_fields": ["search_text"]}),
     (Affiliation, {}),

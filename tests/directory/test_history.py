@@ -160,3 +160,25 @@ def test_unchanged_rows_of_an_import_leave_no_history(editor):
     )
 
     assert (Organization.history.count(), Phone.history.count()) == before
+
+
+def test_partner_links_are_recorded_and_restored(client, editor):
+    org = OrganizationFactory(name_en="Perm Memorial")
+    old_partner = OrganizationFactory(name_en="Ural Helsinki Group")
+    new_partner = OrganizationFactory(name_en="Kazan Human Rights Centre")
+    org.partners.add(old_partner)
+    with_old = org.history.first()
+    org.partners.set([new_partner])
+
+    latest = org.history.first()
+    assert [link.to_organization_id for link in latest.partners.all()] == [new_partner.pk]
+    assert [link.to_organization_id for link in with_old.partners.all()] == [old_partner.pk]
+
+    revert_url = reverse(
+        "admin:directory_organization_simple_history", args=[org.pk, with_old.history_id]
+    )
+    form = client.get(revert_url)
+    client.post(revert_url, form_data(form), follow=True)
+
+    assert list(org.partners.all()) == [old_partner]
+    assert list(old_partner.partners.all()) == [org]  # the link is symmetric
