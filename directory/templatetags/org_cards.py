@@ -8,16 +8,21 @@ template filters themselves), with the choice labels translated once per page.
 """
 
 from django import template
-from django.conf import settings
 from django.template.defaultfilters import striptags, truncatewords
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from directory.models import Organization, Phone
 
-from .rightsnet import LANGUAGE_CODES, _fallback_note
+from .rightsnet import (
+    LANGUAGE_CODES,
+    _fallback_note,
+    current_language,
+    translated,
+    translated_text,
+)
 
 register = template.Library()
 
@@ -31,34 +36,14 @@ def org_cards(organizations):
     }
     phone_kinds = {value: conditional_escape(str(label)) for value, label in Phone.Kind.choices}
     founded_in = gettext("founded in %(year)s")
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    others = [code for code in LANGUAGE_CODES if code != current]
-    notes = {code: _fallback_note(code) for code in others}
+    current = current_language()
+    notes = {code: _fallback_note(code) for code in LANGUAGE_CODES if code != current}
 
     def tr(obj, field, note=True):
-        """``{% tr %}`` (see ``rightsnet.tr``) with the language looked up once per page."""
-        value = getattr(obj, f"{field}_{current}", None)
-        if value:
-            return value
-        for language in others:
-            value = getattr(obj, f"{field}_{language}", None)
-            if value:
-                if not note:
-                    return format_html('<span lang="{}">{}</span>', language, value)
-                return format_html(
-                    '<span lang="{}">{}</span> <small class="fallback-note">{}</small>',
-                    language,
-                    value,
-                    notes[language],
-                )
-        return ""
+        return translated(obj, field, current=current, note=note, notes=notes)
 
     def tr_text(obj, field):
-        for language in [current, *LANGUAGE_CODES]:
-            value = getattr(obj, f"{field}_{language}", None)
-            if value:
-                return value
-        return ""
+        return translated_text(obj, field, current=current)
 
     # Organization.get_absolute_url() for every card with one reverse() (slugs need no quoting).
     url_start, url_end = reverse(

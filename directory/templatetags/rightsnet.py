@@ -20,15 +20,17 @@ def _fallback_note(language: str) -> str:
     return gettext("(in English)")
 
 
-@register.simple_tag
-def tr(obj, field: str, note: bool = True):
-    """A translated field in the current language, or the other one, marked.
+def current_language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
-    Where the current language is empty and another has text, the text is
-    wrapped in a span with its own ``lang`` and, unless ``note=False``, a
-    discreet "(in Russian)" note follows.
+
+def translated(obj, field: str, *, current: str, note: bool = True, notes=None):
+    """A translated field in ``current``, or another language's text, marked.
+
+    Where ``current`` is empty and another language has text, the text is wrapped
+    in a span with its own ``lang`` and, unless ``note`` is false, a discreet
+    "(in Russian)" note follows (``notes`` maps languages to ready-made notes).
     """
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     value = getattr(obj, f"{field}_{current}", None)
     if value:
         return value
@@ -43,20 +45,30 @@ def tr(obj, field: str, note: bool = True):
                 '<span lang="{}">{}</span> <small class="fallback-note">{}</small>',
                 language,
                 value,
-                _fallback_note(language),
+                notes[language] if notes else _fallback_note(language),
             )
     return ""
 
 
-@register.simple_tag
-def tr_text(obj, field: str) -> str:
-    """The plain text of a translated field, current language first (for attributes)."""
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+def translated_text(obj, field: str, *, current: str) -> str:
+    """The plain text of a translated field, ``current`` first (for attributes)."""
     for language in [current, *LANGUAGE_CODES]:
         value = getattr(obj, f"{field}_{language}", None)
         if value:
             return value
     return ""
+
+
+@register.simple_tag
+def tr(obj, field: str, note: bool = True):
+    """A translated field in the current language, or the other one, marked."""
+    return translated(obj, field, current=current_language(), note=note)
+
+
+@register.simple_tag
+def tr_text(obj, field: str) -> str:
+    """The plain text of a translated field, current language first (for attributes)."""
+    return translated_text(obj, field, current=current_language())
 
 
 # The same escapes as django.utils.html.json_script: no "</script>" or "<!--"
@@ -137,31 +149,13 @@ def organization_json_ld(context, organization) -> str:
 
 def public_address(organization) -> str:
     """The public address in the current language, else the other one (plain text)."""
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    for language in [current, *LANGUAGE_CODES]:
-        value = getattr(organization, f"public_address_{language}", "")
-        if value:
-            return value
-    return ""
+    return translated_text(organization, "public_address", current=current_language())
 
 
 @register.simple_tag
 def tr_public_address(organization) -> str:
     """Like ``tr`` for the annotated public address (empty when contacts are staff-only)."""
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    value = getattr(organization, f"public_address_{current}", "")
-    if value:
-        return value
-    for language in LANGUAGE_CODES:
-        value = getattr(organization, f"public_address_{language}", "")
-        if language != current and value:
-            return format_html(
-                '<span lang="{}">{}</span> <small class="fallback-note">{}</small>',
-                language,
-                value,
-                _fallback_note(language),
-            )
-    return ""
+    return translated(organization, "public_address", current=current_language())
 
 
 @register.simple_tag

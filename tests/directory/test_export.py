@@ -23,6 +23,7 @@ from tests.factories import (
     PhoneFactory,
     RegionFactory,
 )
+from tests.lists import list_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -354,19 +355,6 @@ def crowd(places, works, mhg):
             is_published=n % 11 != 0,
             activities=[works[slugs[n % 4]], works[slugs[(n + 1) % 4]]] if n % 6 else [],
         )
-
-
-def list_ids(client, url) -> list[int]:
-    """The ids a visitor sees on every page of the list, in order."""
-    ids, page = [], 1
-    while True:
-        separator = "&" if "?" in url else "?"
-        response = client.get(f"{url}{separator}page={page}")
-        assert response.status_code == 200
-        ids += [obj.pk for obj in response.context["object_list"]]
-        if not response.context["page"].page.has_next():
-            return ids
-        page += 1
 
 
 @pytest.mark.parametrize(

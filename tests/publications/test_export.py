@@ -21,6 +21,7 @@ from tests.factories import (
     PublicationFactory,
     SeriesFactory,
 )
+from tests.lists import list_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -152,18 +153,6 @@ def test_drafts_and_draft_relations_are_not_exported(client, nationalities):
             ):
                 assert secret not in text
             assert response["X-Total-Count"] == "2"
-
-
-def list_ids(client, url) -> list[int]:
-    ids, page = [], 1
-    while True:
-        separator = "&" if "?" in url else "?"
-        response = client.get(f"{url}{separator}page={page}")
-        assert response.status_code == 200
-        ids += [obj.pk for obj in response.context["object_list"]]
-        if not response.context["page"].page.has_next():
-            return ids
-        page += 1
 
 
 @pytest.mark.parametrize(
