@@ -12,13 +12,15 @@ built by the column modules (``directory.columns``, ``directory.person_columns``
   chunks, never on the number of rows (fixed below ``CHUNK_SIZE`` rows);
 - organizations are read as plain values into namedtuples (no model instances), with
   every region's path computed once: model instances cost several times more per row;
-- CSV: UTF-8 with a byte-order mark, RFC 4180 quoting, CRLF line ends, headers and
-  labels in the export's language, formulas neutralised (``columns.neutralise``);
+- CSV: UTF-8 with a byte-order mark, RFC 4180 quoting (``csv_line``, the bytes of
+  ``csv.writer``), CRLF line ends, headers and labels in the export's language,
+  formulas neutralised (``columns.neutralise``);
 - JSON: one array of objects keyed by the English column keys; numbers are
   numbers, empty values ``null`` or ``""``, several values a list of strings;
 - the header (or ``[``) leaves before the first query runs, then output is sent in
   pieces of ``ROWS_PER_PIECE`` rows, so memory stays flat. That needs a WSGI server
-  (gunicorn, as deployed): under ASGI Django would read a synchronous stream whole.
+  (gunicorn, as deployed): under ASGI Django would read a synchronous stream whole;
+- Python's cycle collector is paused while a piece is made (``_gc_paused_steps``).
 
 A failure while streaming cannot be reported with a status code any more (the
 ``200`` has left). The export then ends with an explicit error line (CSV: a row
@@ -30,18 +32,20 @@ reports an incomplete download rather than a complete-looking file.
 
 from __future__ import annotations
 
-import csv
+import datetime
+import gc
 import json
 import logging
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from operator import itemgetter
 
 from django.db import connection
-from django.db.models import BooleanField
+from django.db.models import BooleanField, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -54,11 +58,12 @@ from .models import ActivityType, Organization, Phone
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 5000
 ROWS_PER_PIECE = 500
 FORMATS = ("csv", "json")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 BOM = "\ufeff"
+CRLF = "\r\n"
 
 
 @dataclass
@@ -76,8 +81,29 @@ class Export:
 
     def stream(self, fmt: str) -> Iterator[bytes]:
         if fmt == "json":
-            return stream_json(self)
-        return stream_csv(self)
+            return _gc_paused_steps(stream_json(self))
+        return _gc_paused_steps(stream_csv(self))
+
+
+def _gc_paused_steps(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """``pieces``, with Python's cycle collector paused while each piece is made.
+
+    Making a piece allocates many short-lived rows but no reference cycles, so
+    reference counting frees them all; the collector, triggered by the allocations
+    alone, would only walk the heap in vain (a fifth of an export's time). It runs
+    again between pieces, and it is restored even when making a piece fails.
+    """
+    while True:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            piece = next(pieces, None)
+        finally:
+            if enabled:
+                gc.enable()
+        if piece is None:
+            return
+        yield piece
 
 
 def _pieces(rows: Iterable, size: int) -> Iterator[list]:
@@ -94,44 +120,48 @@ def incomplete_message(lang: str) -> str:
         )
 
 
-class _Lines(list):
-    """What ``csv.writer`` writes, line by line, joined once per piece.
+def csv_line(cells: list[str]) -> str:
+    """One CSV record, RFC 4180, byte for byte as ``csv.writer(lineterminator="\\r\\n")``.
 
-    Faster than a ``StringIO`` emptied after each piece (a reused ``StringIO``
-    keeps its text as 4 bytes per character once it has been read).
+    A cell with a comma, a double quote or a line break is quoted, its quotes doubled
+    (``csv.QUOTE_MINIMAL``); a record of one empty cell is ``""``. Written here rather
+    than by ``csv.writer``, which copies every character one at a time and took more
+    time than everything else in an export; ``tests/directory/test_export.py`` checks
+    the two agree on awkward values.
     """
-
-    write = list.append
+    if len(cells) == 1 and not cells[0]:
+        return '""'
+    return ",".join(
+        [
+            '"' + cell.replace('"', '""') + '"'
+            if '"' in cell or "," in cell or "\n" in cell or "\r" in cell
+            else cell
+            for cell in cells
+        ]
+    )
 
 
 def stream_csv(export: Export) -> Iterator[bytes]:
     """The export as CSV bytes, header first, then pieces of ``ROWS_PER_PIECE`` rows."""
-    buffer = _Lines()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def flush() -> bytes:
-        text = "".join(buffer)
-        buffer.clear()
-        return text.encode("utf-8")
-
-    buffer.write(BOM)
-    writer.writerow(export.headers)
-    yield flush()
-    cells = _cells_function(export.columns)
+    yield (BOM + csv_line(export.headers) + CRLF).encode("utf-8")
+    line = _csv_line_function(export.columns)
     try:
         for piece in _pieces(export.rows, ROWS_PER_PIECE):
-            writer.writerows(cells(row) for row in piece)
-            yield flush()
+            lines = [line(row) for row in piece]
+            lines.append("")  # the last record's line end
+            yield CRLF.join(lines).encode("utf-8")
     except Exception:
         logger.exception("CSV export of %s failed while streaming", export.name)
-        buffer.clear()
-        writer.writerow([incomplete_message(export.lang)])
-        yield flush()
+        yield (csv_line([incomplete_message(export.lang)]) + CRLF).encode("utf-8")
         raise
 
 
-def _cells_function(keys: tuple[str, ...]) -> Callable[[dict], list[str]]:
-    """``[neutralise(cell_text(row[key])) ...]`` in one pass, text (the common case) inlined."""
+def _csv_line_function(keys: tuple[str, ...]) -> Callable[[dict], str]:
+    """``csv_line([neutralise(cell_text(row[key])) ...])`` in one pass, text inlined.
+
+    The same cells as ``columns.csv_cells`` (a test compares them), without a call
+    per cell: this runs once per exported row.
+    """
     cell_text = columns.cell_text
     join = columns.MULTI_SEPARATOR.join
     # Every formula prefix is one character, so a set lookup of the first one suffices.
@@ -143,15 +173,28 @@ def _cells_function(keys: tuple[str, ...]) -> Callable[[dict], list[str]]:
         text = join(map(str, value)) if value.__class__ is list else cell_text(value)
         return prefix + text if text and text[0] in formula_starts else text
 
-    def cells(row: dict) -> list[str]:
-        return [
-            (prefix + v if v and v[0] in formula_starts else v)
-            if v.__class__ is str
-            else ("" if v is None else str(v) if v.__class__ is int and v >= 0 else other(v))
-            for v in values(row)
-        ]
+    def line(row: dict) -> str:
+        return ",".join(
+            [
+                '"' + cell.replace('"', '""') + '"'
+                if '"' in cell or "," in cell or "\n" in cell or "\r" in cell
+                else cell
+                for value in values(row)
+                for cell in [
+                    (prefix + value if value and value[0] in formula_starts else value)
+                    if value.__class__ is str
+                    else (
+                        ""
+                        if value is None
+                        else str(value)
+                        if value.__class__ is int and value >= 0
+                        else other(value)
+                    )
+                ]
+            ]
+        )
 
-    return cells
+    return line
 
 
 def stream_json(export: Export) -> Iterator[bytes]:
@@ -191,16 +234,19 @@ ORGANIZATION_VALUES = (
     ("website", "website"),
     ("founded", "founded"),
     ("status", "status"),
-    ("last_verified", "last_verified"),
     ("contacts_public", "contacts_public"),
-    ("updated_at", "updated_at"),  # last: see organization_rows
+    # Dates as the database's own ISO text, made dates again in C (see organization_rows).
+    ("last_verified", Cast("last_verified", TextField())),
+    ("updated_at", Cast("updated_at", TextField())),
 )
-_CONTACTS_PUBLIC = len(ORGANIZATION_VALUES) - 2
+_CONTACTS_PUBLIC = len(ORGANIZATION_VALUES) - 3
 # What organization_row reads, without a model instance: a tuple is built in C.
 _OrganizationRecord = namedtuple(
     "_OrganizationRecord",
     [name for name, _value in ORGANIZATION_VALUES] + ["public_phones", "public_activities"],
 )
+# What organization_row reads of a phone (.number, .kind), as of a Phone.
+_PhoneRecord = namedtuple("_PhoneRecord", ["organization_id", "number", "kind"])
 
 
 def _in_ids(column: str, ids: list[int]) -> RawSQL:
@@ -211,7 +257,9 @@ def _in_ids(column: str, ids: list[int]) -> RawSQL:
     """
     quoted = connection.ops.quote_name(column)
     if connection.vendor == "postgresql":
-        return RawSQL(f"{quoted} = ANY(%s)", [ids], output_field=BooleanField())
+        # An array literal as text: the driver would dump a list one element at a time.
+        literal = "{" + ",".join(map(str, ids)) + "}"
+        return RawSQL(f"{quoted} = ANY(%s::bigint[])", [literal], output_field=BooleanField())
     if connection.vendor == "sqlite" and connection.features.supports_json_field:
         return RawSQL(
             f"{quoted} IN (SELECT value FROM json_each(%s))",
@@ -227,11 +275,17 @@ def _raw_chunks(queryset, chunk_size: int) -> Iterator[list[tuple]]:
 
     One query, read like ``QuerySet.iterator(chunk_size)`` (a server-side cursor on
     PostgreSQL), but without Django's converters, which cost a Python call per value:
-    the drivers already return dates, booleans and date-times. The one difference,
-    SQLite's naive date-times (in the connection's time zone), is for the caller.
+    the drivers already return numbers and booleans, and dates are asked for as text
+    (see ``ORGANIZATION_VALUES``), which the caller parses.
     """
     compiler = queryset.query.get_compiler(queryset.db)
     return compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=chunk_size)
+
+
+def _raw_rows(queryset) -> Iterator[tuple]:
+    """The rows of a small ``values_list`` queryset as the driver gives them (see above)."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    return chain.from_iterable(compiler.execute_sql(MULTI))
 
 
 def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Iterator[dict]:
@@ -241,7 +295,10 @@ def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Itera
     through = Organization.activities.through.objects
     make = _OrganizationRecord._make
     row_of = columns.organization_row
-    stored_tz = connection.timezone  # what Django's converter makes a naive date-time aware in
+    # The text of a date-time: an ISO offset on PostgreSQL; naive on SQLite, in the
+    # connection's time zone (where Django's own converter would make it aware).
+    stored_tz = connection.timezone
+    parse_date, parse_datetime = datetime.date.fromisoformat, datetime.datetime.fromisoformat
     chunks = _raw_chunks(
         # rewrite(False): plain Django values (modeltranslation's fallback wrapper is
         # slow and not needed, every language's column is asked for by name).
@@ -255,26 +312,34 @@ def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Itera
         public = [row[0] for row in chunk if row[_CONTACTS_PUBLIC]]
         phones: defaultdict[int, list] = defaultdict(list)
         if public:
-            # Named rows: organization_row reads .number and .kind, as of a Phone.
-            for phone in (
-                Phone.objects.filter(_in_ids("organization_id", public))
-                .order_by("organization_id", "kind", "id")
-                .values_list("organization_id", "number", "kind", named=True)
+            for phone in map(
+                _PhoneRecord._make,
+                _raw_rows(
+                    Phone.objects.filter(_in_ids("organization_id", public))
+                    .order_by("organization_id", "kind", "id")
+                    .values_list(*_PhoneRecord._fields)
+                ),
             ):
-                phones[phone[0]].append(phone)
+                phones[phone.organization_id].append(phone)
         kinds_of_work: defaultdict[int, list] = defaultdict(list)
         ids = [row[0] for row in chunk]
-        for org_id, activity_id in through.filter(_in_ids("organization_id", ids)).values_list(
-            "organization_id", "activitytype_id"
+        for org_id, activity_id in _raw_rows(
+            through.filter(_in_ids("organization_id", ids)).values_list(
+                "organization_id", "activitytype_id"
+            )
         ):
             kinds_of_work[org_id].append(activities[activity_id])
         phones_of, kinds_of = phones.get, kinds_of_work.get
         for row in chunk:
             pk = row[0]
-            updated_at = row[-1]
-            if updated_at is not None and updated_at.tzinfo is None:
-                updated_at = updated_at.replace(tzinfo=stored_tz)
-            org = make((*row[:-1], updated_at, phones_of(pk, ()), kinds_of(pk, ())))
+            last_verified, updated_at = row[-2:]
+            if last_verified is not None:
+                last_verified = parse_date(last_verified)
+            if updated_at is not None:
+                updated_at = parse_datetime(updated_at)
+                if updated_at.tzinfo is None:
+                    updated_at = updated_at.replace(tzinfo=stored_tz)
+            org = make((*row[:-2], last_verified, updated_at, phones_of(pk, ()), kinds_of(pk, ())))
             yield row_of(org, ctx)
 
 

@@ -2,9 +2,11 @@
 
 import csv
 import datetime
+import gc
 import io
 import json
 import logging
+import random
 
 import pytest
 from django.db import connection
@@ -15,6 +17,7 @@ from django.utils import timezone
 from directory import columns, exports
 from directory.models import Organization, Phone, Region
 from directory.selectors import organization_search, person_search
+from tests import staff
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
@@ -467,6 +470,90 @@ def test_related_rows_are_read_per_chunk(
     assert all(row[14] for row in rows[1:])  # every row has its types of work
 
 
+def test_export_is_byte_for_byte_the_shared_columns_of_the_model(client, places, works):
+    """The export reads plain values, not model instances, and writes CSV itself.
+
+    ``tests/staff.py`` writes the same list the slow, obvious way: ``csv.writer`` over
+    ``columns.csv_cells(columns.organization_row(instance))``. The bytes must match.
+    """
+    tricky = [
+        ("Plain group", "Moscow", "095-206-81-71"),
+        ('Group "Memorial", Perm\nsecond line\r\nthird', "=SUM(A1)", "+7 095 206-81-71"),
+        ("", "-Perm", "1, 2"),  # no English name: the Russian one, marked nowhere in CSV
+        ("@mention, and more", " leading space", '"quoted" number'),
+        ("\tTabbed", "Grozny\r", "@home"),
+    ]
+    activities = list(works.values())
+    for n, (name_en, city_en, number) in enumerate(tricky):
+        org = OrganizationFactory(
+            name_en=name_en,
+            name_ru=f"Группа {n}" if n != 3 else "",
+            city_en=city_en,
+            address_en=f'Street {n}, "house" {n}',
+            founded=1990 + n,  # the export's sort=founded is the pk order of tests/staff.py
+            region=None if n == 2 else places["chechnya"],
+            contacts_public=n != 1,
+            last_verified=None if n % 2 else datetime.date(2020, 1, n + 1),
+            activities=activities[: n % 4],
+        )
+        PhoneFactory(organization=org, number=number, kind=Phone.Kind.TEL)
+        PhoneFactory(organization=org, number=f"fax {n}", kind=Phone.Kind.FAX)
+
+    for lang in ("ru", "en"):
+        _response, body = download(client, f"/{lang}/organizations/export.csv?sort=founded")
+        assert body == staff.export_csv(lang), lang
+
+
+AWKWARD_CELLS = [
+    [""],
+    ["", ""],
+    ["a"],
+    ['"'],
+    ['say "hi"', "a,b", "line\nbreak", "cr\rhere", "crlf\r\nend", "tab\there"],
+    [" leading", "trailing ", "'apostrophe", "=1+2", "Москва, ул. Ленина"],
+    ['""', ",", "\n", "\r\n", ";", "\\"],
+]
+
+
+@pytest.mark.parametrize("cells", AWKWARD_CELLS)
+def test_csv_line_is_what_csv_writer_writes(cells):
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    assert exports.csv_line(cells) + "\r\n" == out.getvalue()
+
+
+def test_csv_line_agrees_with_csv_writer_on_random_cells():
+    rng = random.Random(4180)
+    alphabet = "ab ,;\"\r\n\t'=+-@Жё"
+    for _ in range(2000):
+        cells = [
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+            for _ in range(rng.randint(1, 5))
+        ]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerow(cells)
+        assert exports.csv_line(cells) + "\r\n" == out.getvalue(), cells
+
+
+def test_rows_are_made_with_the_cycle_collector_paused_then_resumed(
+    client, places, works, monkeypatch
+):
+    make_organizations(places, works, 3)
+    real = columns.organization_row
+    seen = []
+
+    def row(org, ctx):
+        seen.append(gc.isenabled())
+        return real(org, ctx)
+
+    monkeypatch.setattr(columns, "organization_row", row)
+    for fmt in ("csv", "json"):
+        seen.clear()
+        b"".join(client.get(f"/en/organizations/export.{fmt}").streaming_content)
+        assert seen == [False, False, False]
+        assert gc.isenabled()
+
+
 # Bad input and failures.
 
 
@@ -543,6 +630,7 @@ def test_a_failure_midway_leaves_a_visibly_broken_csv(client, places, works, mon
     with caplog.at_level(logging.ERROR, logger="directory.exports"):
         body = consume_until_failure(client.get("/en/organizations/export.csv"))
 
+    assert gc.isenabled()
     rows = csv_rows(body)
     assert len(rows) == 1 + 2 + 1  # header, the first piece, the error line
     assert rows[-1] == [
