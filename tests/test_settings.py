@@ -112,3 +112,26 @@ def test_a_malformed_hsts_value_is_refused_with_the_variable_named(value):
 
     assert result.returncode != 0
     assert "DJANGO_SECURE_HSTS_SECONDS must be a whole number of seconds." in result.stderr
+
+
+def test_a_server_process_keeps_the_cycle_collector_off_djangos_objects():
+    """rightsnet/wsgi.py (what gunicorn loads) tunes the collector once Django is loaded."""
+    script = (
+        "import gc, json\n"
+        "before = gc.get_threshold()\n"
+        "import rightsnet.wsgi\n"
+        "print(json.dumps([before, gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "rightsnet.settings"},
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    before, after, frozen, enabled = json.loads(out.stdout)
+    assert before == [700, 10, 10]
+    assert after == [50_000, 20, 20]
+    assert frozen > 10_000  # Django and the apps, out of the collector's reach
+    assert enabled  # the collector still runs

@@ -7,7 +7,8 @@ The configured database is never written to. The command creates its own databas
 next to it (SQLite: ``var/bench_export.sqlite3``; PostgreSQL: ``<name>_bench_export``
 on the same server), migrates it and fills it with ``generate_directory`` in a child
 process, then measures each format in a fresh child process of its own so that the
-memory figures are the export's and not the generator's:
+memory figures are the export's and not the generator's, with the garbage collector
+set up as in a server process (``rightsnet.runtime``):
 
 - seconds from the request to the last byte (median of ``--runs``), rows per second,
   time to the first byte; also the process's CPU seconds (``time.process_time``) and
@@ -36,6 +37,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
+
+from rightsnet.runtime import tune_garbage_collector
 
 SUFFIX = "bench_export"
 BENCH_PARAMS = {
@@ -161,6 +164,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         client = Client()
+        tune_garbage_collector()  # as rightsnet/wsgi.py does in every server process
         rss_before = maxrss_mb()
         lines = []
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):

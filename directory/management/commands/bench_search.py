@@ -5,7 +5,8 @@ database for the configured backend, as ``<name>_bench_search`` on PostgreSQL or
 ``var/bench_search.sqlite3`` on SQLite, filled by
 ``directory.generator.generate_directory``, vacuumed and analysed, then dropped
 unless ``--keepdb`` (which also reuses an earlier one, skipping the generation).
-Each scenario is requested through Django's test client: a few warm-up requests,
+Each scenario is requested through Django's test client, with the garbage collector
+set up as in a server process (``rightsnet.runtime``): a few warm-up requests,
 then ``--requests`` timed ones; it prints the median and 90th percentile server
 time (wall clock, and this process's CPU time, which excludes waiting for a busy
 CPU and, on PostgreSQL, the database server's own work), the number of SQL queries
@@ -28,6 +29,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from directory import generator
 from directory.models import Organization
 from directory.selectors import organization_search
+from rightsnet.runtime import tune_garbage_collector
 
 BENCH_QUERY = [
     ("q", "солдатских матерей"),
@@ -100,6 +102,7 @@ class Command(BaseCommand):
 
     def _run(self, options):
         client = Client()
+        tune_garbage_collector()  # as rightsnet/wsgi.py does in every server process
         language = options["language"]
         total = Organization.objects.count()
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
