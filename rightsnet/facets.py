@@ -110,6 +110,7 @@ class SearchResult:
         count_queryset: QuerySet | None = None,
         total: int | None = None,
         list_fields: tuple[str, ...] = (),
+        load_page: Callable[[QuerySet], list] | None = None,
     ):
         self.queryset = queryset
         self.params = params
@@ -123,6 +124,8 @@ class SearchResult:
         self._count_queryset = count_queryset if count_queryset is not None else queryset
         # The fields a page of the list shows (``.only()``); an export reads them all.
         self.list_fields = list_fields
+        # Reads one page of ``queryset`` (a slice) for the list; by default, as it is.
+        self.load_page = load_page
         if total is not None:
             # Counted already (in memory, from the rows the text match found).
             self.__dict__["total"] = total
@@ -168,6 +171,8 @@ class ResultPage:
         self.page = paginator.page(number)
         self.params = result.params
         self.object_list = self.page.object_list
+        if result.load_page is not None:
+            self.object_list = result.load_page(self.object_list)
 
     def _page_number(self, raw, num_pages: int) -> int:
         if raw in (None, ""):

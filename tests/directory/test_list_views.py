@@ -333,3 +333,26 @@ def test_status_shown_for_closed_organizations(client):
         '<span class="status-closed">closed</span>'
         in client.get("/en/organizations/").content.decode()
     )
+
+
+def test_cards_show_types_of_work_in_the_pages_alphabetical_order_and_only_public_phones(
+    client,
+):
+    monitoring = ActivityTypeFactory(name_ru="Мониторинг", name_en="Monitoring")
+    education = ActivityTypeFactory(name_ru="Правовое просвещение", name_en="Legal education")
+    public = OrganizationFactory(
+        name_en="Open Group", name_ru="Открытая группа", activities=[monitoring, education]
+    )
+    hidden = OrganizationFactory(
+        name_en="Quiet Group", name_ru="Тихая группа", contacts_public=False
+    )
+    PhoneFactory(organization=public, number="095-206-81-71")
+    PhoneFactory(organization=hidden, number="000-SECRET-00")
+
+    english = client.get("/en/organizations/").content.decode()
+    russian = client.get("/ru/organizations/").content.decode()
+
+    assert "Legal education, Monitoring" in english
+    assert "Мониторинг, Правовое просвещение" in russian
+    assert "095-206-81-71" in english
+    assert "000-SECRET-00" not in english + russian
