@@ -58,7 +58,7 @@ from .models import ActivityType, Organization, Phone
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 5000
+CHUNK_SIZE = 2000
 ROWS_PER_PIECE = 500
 FORMATS = ("csv", "json")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
