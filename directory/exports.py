@@ -90,20 +90,24 @@ def _gc_paused_steps(pieces: Iterator[bytes]) -> Iterator[bytes]:
 
     Making a piece allocates many short-lived rows but no reference cycles, so
     reference counting frees them all; the collector, triggered by the allocations
-    alone, would only walk the heap in vain (a fifth of an export's time). It runs
-    again between pieces, and it is restored even when making a piece fails.
+    alone, would only walk the heap in vain (13-20% of an export's time, measured).
+    It runs again between pieces, and it is restored even when making a piece fails.
+    Closing this stream (a client that goes away) closes ``pieces`` and its cursor.
     """
-    while True:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            piece = next(pieces, None)
-        finally:
-            if enabled:
-                gc.enable()
-        if piece is None:
-            return
-        yield piece
+    try:
+        while True:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                piece = next(pieces, None)
+            finally:
+                if enabled:
+                    gc.enable()
+            if piece is None:
+                return
+            yield piece
+    finally:
+        pieces.close()
 
 
 def _pieces(rows: Iterable, size: int) -> Iterator[list]:
@@ -328,7 +332,9 @@ def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Itera
                 "organization_id", "activitytype_id"
             )
         ):
-            kinds_of_work[org_id].append(activities[activity_id])
+            # A type of work created since the export began is not in its table: skipped.
+            if (activity := activities.get(activity_id)) is not None:
+                kinds_of_work[org_id].append(activity)
         phones_of, kinds_of = phones.get, kinds_of_work.get
         for row in chunk:
             pk = row[0]

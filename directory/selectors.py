@@ -204,7 +204,9 @@ def organization_cards(page, activities, language: str) -> list[Organization]:
         for org_id, activity_id in through.order_by(
             f"activitytype__name_{language}", "activitytype_id"
         ).values_list("organization_id", "activitytype_id"):
-            kinds_of_work[org_id].append(by_id[activity_id])
+            # Unless created since the request read the types of work (Lookups).
+            if (activity := by_id.get(activity_id)) is not None:
+                kinds_of_work[org_id].append(activity)
         # Only where contacts are public, as with_public_contacts() prefetches them.
         for phone in (
             Phone.objects.filter(organization_id__in=ids, organization__contacts_public=True)

@@ -554,6 +554,30 @@ def test_rows_are_made_with_the_cycle_collector_paused_then_resumed(
         assert gc.isenabled()
 
 
+def test_a_download_closed_midway_closes_the_rows_and_resumes_the_collector(
+    client, places, works, monkeypatch
+):
+    make_organizations(places, works, 5)
+    monkeypatch.setattr(exports, "ROWS_PER_PIECE", 2)
+    real = exports.organization_rows
+    closed = []
+
+    def rows(result, ctx):
+        try:
+            yield from real(result, ctx)
+        finally:
+            closed.append(True)
+
+    monkeypatch.setattr(exports, "organization_rows", rows)
+    response = client.get("/en/organizations/export.csv")
+    stream = iter(response.streaming_content)
+    next(stream), next(stream)  # the header, the first piece: then the client goes away
+    response.close()
+
+    assert closed == [True]
+    assert gc.isenabled()
+
+
 # Bad input and failures.
 
 
