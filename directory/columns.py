@@ -161,6 +161,8 @@ class ExportContext:
     _paths: dict[int, str] = field(init=False, default_factory=dict)
     _region_labels: dict[int, tuple[str, str]] | None = field(init=False, default=None)
     _url_parts: tuple[str, str] | None = field(init=False, default=None)
+    # type of work's id -> its name in the export's language, as met (activity_name).
+    activity_names: dict[int, str] = field(init=False, default_factory=dict)
     tz: datetime.tzinfo = field(init=False)
     # (name_<lang>, name_<other>): the texts of a bilingual field, best first.
     names: attrgetter = field(init=False)
@@ -227,6 +229,11 @@ class ExportContext:
             self._url_parts = (prefix, suffix)
         return self._url_parts
 
+    def activity_name(self, activity) -> str:
+        """A type of work's name in the export's language, remembered for the next rows."""
+        name = self.activity_names[activity.id] = next(filter(None, self.names(activity)), "")
+        return name
+
     def url(self, org: Organization) -> str:
         prefix, suffix = self.url_parts
         return prefix + org.slug + suffix
@@ -261,7 +268,7 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
         faxes = [p.number for p in phones if p.kind == _FAX]
     else:
         numbers, faxes = [], []
-    names = ctx.names
+    names, activity_names = ctx.names, ctx.activity_names
     region, region_path = ctx.region_labels.get(org.region_id, _NO_REGION)
     last_verified = org.last_verified
     updated_at = org.updated_at
@@ -283,7 +290,9 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
         "website": org.website,
         "activities": sorted(
             [
-                next(filter(None, names(activity)), "")
+                activity_names[activity.id]
+                if activity.id in activity_names
+                else ctx.activity_name(activity)
                 for activity in _related(org, "public_activities", "activities")
             ]
         ),

@@ -148,10 +148,10 @@ def csv_line(cells: list[str]) -> str:
 def stream_csv(export: Export) -> Iterator[bytes]:
     """The export as CSV bytes, header first, then pieces of ``ROWS_PER_PIECE`` rows."""
     yield (BOM + csv_line(export.headers) + CRLF).encode("utf-8")
-    cells = _cells_function(export.columns)
+    line = _line_function(export.columns)
     try:
         for piece in _pieces(export.rows, ROWS_PER_PIECE):
-            lines = [csv_line(cells(row)) for row in piece]
+            lines = [line(row) for row in piece]
             lines.append("")  # the last record's line end
             yield CRLF.join(lines).encode("utf-8")
     except Exception:
@@ -160,32 +160,63 @@ def stream_csv(export: Export) -> Iterator[bytes]:
         raise
 
 
-def _cells_function(keys: tuple[str, ...]) -> Callable[[dict], list[str]]:
-    """``[neutralise(cell_text(row[key])) ...]`` in one pass, text (the common case) inlined.
+def _line_function(keys: tuple[str, ...]) -> Callable[[dict], str]:
+    """``csv_line(columns.csv_cells(row))`` for rows keyed by ``keys``, in one pass.
 
-    The same cells as ``columns.csv_cells`` (a test compares whole exports), without a
-    call per cell: this runs once per exported row.
+    Each value becomes its cell text (``columns.cell_text``, text inlined), is
+    neutralised (``columns.neutralise``) and quoted (``csv_line``) in the same step,
+    without a call or an intermediate list per cell: this runs once per exported row.
+    A test compares whole exports with ``csv.writer`` over ``columns.csv_cells``.
     """
     cell_text = columns.cell_text
     join = columns.MULTI_SEPARATOR.join
     # Every formula prefix is one character, so a set lookup of the first one suffices.
     formula_starts = frozenset(columns.FORMULA_PREFIXES)
+    assert max(formula_starts) < "A"  # see line() below
     prefix = columns.NEUTRALISING_PREFIX
     values = itemgetter(*keys)
 
     def other(value) -> str:
-        text = join(map(str, value)) if value.__class__ is list else cell_text(value)
+        if value.__class__ is list:
+            try:
+                text = join(value)  # several texts, the usual list
+            except TypeError:
+                text = join(map(str, value))
+        else:
+            text = cell_text(value)
         return prefix + text if text and text[0] in formula_starts else text
 
-    def cells(row: dict) -> list[str]:
-        return [
-            (prefix + v if v and v[0] in formula_starts else v)
-            if v.__class__ is str
-            else ("" if v is None else str(v) if v.__class__ is int and v >= 0 else other(v))
-            for v in values(row)
-        ]
+    if len(keys) == 1:  # a lone empty cell is written '""' (csv_line)
+        return lambda row: csv_line([other(values(row))])
 
-    return cells
+    def line(row: dict) -> str:
+        return ",".join(
+            [
+                '"' + cell.replace('"', '""') + '"'
+                if '"' in cell or "," in cell or "\n" in cell or "\r" in cell
+                else cell
+                for value in values(row)
+                for cell in (
+                    (
+                        # value < "A": empty, or its first character sorts before "A", as
+                        # every formula prefix does (a C comparison, most texts stop here).
+                        (
+                            prefix + value
+                            if value < "A" and value and value[0] in formula_starts
+                            else value
+                        )
+                        if value.__class__ is str
+                        else ""
+                        if value is None
+                        else str(value)
+                        if value.__class__ is int and value >= 0
+                        else other(value)
+                    ),
+                )
+            ]
+        )
+
+    return line
 
 
 def stream_json(export: Export) -> Iterator[bytes]:
@@ -237,7 +268,7 @@ _OrganizationRecord = namedtuple(
     [name for name, _value in ORGANIZATION_VALUES] + ["public_phones", "public_activities"],
 )
 # What organization_row reads of a phone (.number, .kind), as of a Phone.
-_PhoneRecord = namedtuple("_PhoneRecord", ["organization_id", "number", "kind"])
+_PhoneRecord = namedtuple("_PhoneRecord", ["organization_id", "kind", "id", "number"])
 
 
 def _in_ids(column: str, ids: list[int]) -> RawSQL:
@@ -279,17 +310,47 @@ def _raw_rows(queryset) -> Iterator[tuple]:
     return chain.from_iterable(compiler.execute_sql(MULTI))
 
 
-def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Iterator[dict]:
-    """Every row of ``result`` as ``columns.organization_row`` dicts, in the list's order."""
-    activities = {a.pk: a for a in ActivityType.objects.only("id", "name_ru", "name_en")}
-    ctx.load_regions()  # before the rows, as one query
-    through = Organization.activities.through.objects
-    make = _OrganizationRecord._make
-    row_of = columns.organization_row
-    # The text of a date-time: an ISO offset on PostgreSQL; naive on SQLite, in the
-    # connection's time zone (where Django's own converter would make it aware).
-    stored_tz = connection.timezone
-    parse_date, parse_datetime = datetime.date.fromisoformat, datetime.datetime.fromisoformat
+def _related_rows(
+    chunk: list[tuple], activities: dict[int, ActivityType]
+) -> tuple[dict[int, list], dict[int, list]]:
+    """(organization id -> public phones, organization id -> types of work) of a chunk.
+
+    One query each, whatever the size of the chunk; like the selector's public_phones,
+    none where contacts are staff-only.
+    """
+    phones: defaultdict[int, list] = defaultdict(list)
+    public = [row[0] for row in chunk if row[_CONTACTS_PUBLIC]]
+    if public:
+        # Phone's own order (organization, kind, id), sorted here: a few thousand
+        # tuples sort faster in Python than the database sorts them for each chunk.
+        for phone in map(
+            _PhoneRecord._make,
+            sorted(
+                _raw_rows(
+                    Phone.objects.filter(_in_ids("organization_id", public))
+                    .order_by()
+                    .values_list(*_PhoneRecord._fields)
+                )
+            ),
+        ):
+            phones[phone.organization_id].append(phone)
+    kinds_of_work: defaultdict[int, list] = defaultdict(list)
+    for org_id, activity_id in _raw_rows(
+        Organization.activities.through.objects.filter(
+            _in_ids("organization_id", [row[0] for row in chunk])
+        ).values_list("organization_id", "activitytype_id")
+    ):
+        # A type of work created since the export began is not in its table: skipped.
+        if (activity := activities.get(activity_id)) is not None:
+            kinds_of_work[org_id].append(activity)
+    return phones, kinds_of_work
+
+
+def _organization_chunks(
+    result: SearchResult, activities: dict[int, ActivityType]
+) -> Iterator[tuple[list[tuple], dict[int, list], dict[int, list]]]:
+    """The rows of ``result`` as the driver gives them, a chunk at a time, with their
+    phones and types of work (``_related_rows``)."""
     chunks = _raw_chunks(
         # rewrite(False): plain Django values (modeltranslation's fallback wrapper is
         # slow and not needed, every language's column is asked for by name).
@@ -299,29 +360,26 @@ def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Itera
         CHUNK_SIZE,
     )
     for chunk in chunks:
-        # Like the selector's public_phones: none where contacts are staff-only.
-        public = [row[0] for row in chunk if row[_CONTACTS_PUBLIC]]
-        phones: defaultdict[int, list] = defaultdict(list)
-        if public:
-            for phone in map(
-                _PhoneRecord._make,
-                _raw_rows(
-                    Phone.objects.filter(_in_ids("organization_id", public))
-                    .order_by("organization_id", "kind", "id")
-                    .values_list(*_PhoneRecord._fields)
-                ),
-            ):
-                phones[phone.organization_id].append(phone)
-        kinds_of_work: defaultdict[int, list] = defaultdict(list)
-        ids = [row[0] for row in chunk]
-        for org_id, activity_id in _raw_rows(
-            through.filter(_in_ids("organization_id", ids)).values_list(
-                "organization_id", "activitytype_id"
-            )
-        ):
-            # A type of work created since the export began is not in its table: skipped.
-            if (activity := activities.get(activity_id)) is not None:
-                kinds_of_work[org_id].append(activity)
+        yield (chunk, *_related_rows(chunk, activities))
+
+
+def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Iterator[dict]:
+    """Every row of ``result`` as ``columns.organization_row`` dicts, in the list's order."""
+    activities = {a.pk: a for a in ActivityType.objects.only("id", "name_ru", "name_en")}
+    ctx.load_regions()  # before the rows, as one query
+    make = _OrganizationRecord._make
+    row_of = columns.organization_row
+    # Date-time text carries its offset where the database keeps time zones
+    # (PostgreSQL); SQLite's is naive, in the connection's time zone (UTC unless
+    # DATABASES sets one), where Django's own converter would make it aware.
+    stored_tz = connection.timezone
+    naive_suffix = (
+        "+00:00"
+        if not connection.features.supports_timezones and stored_tz == datetime.timezone.utc
+        else ""
+    )
+    parse_date, parse_datetime = datetime.date.fromisoformat, datetime.datetime.fromisoformat
+    for chunk, phones, kinds_of_work in _organization_chunks(result, activities):
         phones_of, kinds_of = phones.get, kinds_of_work.get
         for row in chunk:
             pk = row[0]
@@ -329,7 +387,7 @@ def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Itera
             if last_verified is not None:
                 last_verified = parse_date(last_verified)
             if updated_at is not None:
-                updated_at = parse_datetime(updated_at)
+                updated_at = parse_datetime(updated_at + naive_suffix)
                 if updated_at.tzinfo is None:
                     updated_at = updated_at.replace(tzinfo=stored_tz)
             org = make((*row[:-2], last_verified, updated_at, phones_of(pk, ()), kinds_of(pk, ())))

@@ -535,6 +535,34 @@ def test_csv_line_agrees_with_csv_writer_on_random_cells():
         assert exports.csv_line(cells) + "\r\n" == out.getvalue(), cells
 
 
+def test_export_lines_agree_with_csv_writer_over_the_shared_cells():
+    """``_line_function`` (cells made and quoted in one pass) against the obvious way."""
+    rng = random.Random(4180)
+    alphabet = "ab ,;\"\r\n\t'=+-@Жё"
+
+    def text():
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+
+    values = [
+        text,
+        lambda: None,
+        lambda: rng.randint(-5, 5),
+        lambda: [text() for _ in range(rng.randint(0, 3))],
+        lambda: [rng.randint(-2, 2), text()],
+        lambda: datetime.date(2020, 1, rng.randint(1, 9)),
+    ]
+    for width in (1, 2, 5):
+        keys = tuple(f"k{n}" for n in range(width))
+        line = exports._line_function(keys)
+        for _ in range(1000):
+            row = {key: rng.choice(values)() for key in keys}
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\r\n").writerow(
+                [columns.neutralise(columns.cell_text(row[key])) for key in keys]
+            )
+            assert line(row) + "\r\n" == out.getvalue(), row
+
+
 def test_rows_are_made_with_the_cycle_collector_paused_then_resumed(
     client, places, works, monkeypatch
 ):
