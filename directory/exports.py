@@ -374,9 +374,7 @@ def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Itera
     # DATABASES sets one), where Django's own converter would make it aware.
     stored_tz = connection.timezone
     naive_suffix = (
-        "+00:00"
-        if not connection.features.supports_timezones and stored_tz == datetime.timezone.utc
-        else ""
+        "+00:00" if not connection.features.supports_timezones and stored_tz == datetime.UTC else ""
     )
     parse_date, parse_datetime = datetime.date.fromisoformat, datetime.datetime.fromisoformat
     for chunk, phones, kinds_of_work in _organization_chunks(result, activities):
