@@ -6,10 +6,13 @@ filters, facets and sort, so a list and its download cannot disagree. Rows are
 built by the column modules (``directory.columns``, ``directory.person_columns``,
 ``publications.columns``) and written as they are read:
 
-- the rows are read with ``QuerySet.iterator(chunk_size=CHUNK_SIZE)``; for each chunk
-  the related rows (phones, types of work; or the selector's prefetches) are read
-  in one query per relation, so the number of queries depends on the number of
-  chunks, never on the number of rows (fixed below ``CHUNK_SIZE`` rows);
+- the rows are read a chunk of ``CHUNK_SIZE`` at a time (a server-side cursor); for
+  each chunk the related rows (phones, types of work; or the selector's prefetches)
+  are read in one query per relation, so the number of queries depends on the number
+  of chunks, never on the number of rows (fixed below ``CHUNK_SIZE`` rows);
+- organizations on PostgreSQL instead come in one ``COPY (...) TO STDOUT`` that
+  carries each row's phones and types of work as arrays (``_copied_chunks``): the
+  server makes rows while this process writes them, on the other core;
 - organizations are read as plain values into namedtuples (no model instances), with
   every region's path computed once: model instances cost several times more per row;
 - CSV: UTF-8 with a byte-order mark, RFC 4180 quoting (``csv_line``, the bytes of
@@ -36,14 +39,17 @@ import datetime
 import gc
 import json
 import logging
+import re
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from itertools import chain, islice
 from operator import itemgetter
 
-from django.db import connection
-from django.db.models import BooleanField, TextField
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, connections
+from django.db.models import BooleanField, OuterRef, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
@@ -278,10 +284,6 @@ def _in_ids(column: str, ids: list[int]) -> RawSQL:
     one placeholder per id, which costs milliseconds for each chunk of 2,000 ids.
     """
     quoted = connection.ops.quote_name(column)
-    if connection.vendor == "postgresql":
-        # An array literal as text: the driver would dump a list one element at a time.
-        literal = "{" + ",".join(map(str, ids)) + "}"
-        return RawSQL(f"{quoted} = ANY(%s::bigint[])", [literal], output_field=BooleanField())
     if connection.vendor == "sqlite" and connection.features.supports_json_field:
         return RawSQL(
             f"{quoted} IN (SELECT value FROM json_each(%s))",
@@ -346,21 +348,80 @@ def _related_rows(
     return phones, kinds_of_work
 
 
-def _organization_chunks(
-    result: SearchResult, activities: dict[int, ActivityType]
-) -> Iterator[tuple[list[tuple], dict[int, list], dict[int, list]]]:
-    """The rows of ``result`` as the driver gives them, a chunk at a time, with their
-    phones and types of work (``_related_rows``)."""
-    chunks = _raw_chunks(
+def _organization_values(result: SearchResult, **arrays):
+    """``result``'s queryset as plain values: ``ORGANIZATION_VALUES``, then ``arrays``."""
+    return (
         # rewrite(False): plain Django values (modeltranslation's fallback wrapper is
         # slow and not needed, every language's column is asked for by name).
         result.queryset.rewrite(False)
         .prefetch_related(None)
-        .values_list(*(value for _name, value in ORGANIZATION_VALUES)),
-        CHUNK_SIZE,
+        .annotate(**arrays)
+        .values_list(*(value for _name, value in ORGANIZATION_VALUES), *arrays)
     )
-    for chunk in chunks:
-        yield (chunk, *_related_rows(chunk, activities))
+
+
+def _organization_chunks(
+    result: SearchResult, activities: dict[int, ActivityType]
+) -> Iterator[list]:
+    """The rows of ``result`` a chunk at a time, as ``(row, phones, types of work)``.
+
+    ``row`` holds the values of ``ORGANIZATION_VALUES`` as the driver gives them; the
+    phones and types of work of a chunk are read in one query each (``_related_rows``).
+    """
+    for chunk in _raw_chunks(_organization_values(result), CHUNK_SIZE):
+        phones, kinds_of_work = _related_rows(chunk, activities)
+        phones_of, kinds_of = phones.get, kinds_of_work.get
+        yield [(row, phones_of(row[0], ()), kinds_of(row[0], ())) for row in chunk]
+
+
+def _copied_chunks(result: SearchResult, activities: dict[int, ActivityType]) -> Iterator[list]:
+    """PostgreSQL: ``_organization_chunks``, read with one ``COPY (...) TO STDOUT``.
+
+    Each row brings its phones and types of work as arrays. The server sends rows as
+    it makes them while this process writes them out, so its work (the query and the
+    arrays) runs on another core at the same time, where a cursor would make this
+    process wait for each chunk (and for all rows before the first, to hold them);
+    the socket's buffer holds the server back when it is ahead, so memory stays flat.
+    One statement also means one snapshot: rows, phones and types of work agree.
+    """
+    db = connections[result.queryset.db]
+    phones = Phone.objects.filter(organization_id=OuterRef("pk")).order_by("kind", "id")
+    through = Organization.activities.through.objects.filter(organization_id=OuterRef("pk"))
+    queryset = _organization_values(
+        result,
+        export_phone_kinds=ArraySubquery(phones.values("kind")),
+        export_phone_numbers=ArraySubquery(phones.values("number")),
+        export_activity_ids=ArraySubquery(through.order_by().values("activitytype_id")),
+    )
+    compiler = queryset.query.get_compiler(connection=db)
+    sql, params = compiler.as_sql()
+    # The types COPY's text is parsed into, in C: names as set_types takes them.
+    types = [
+        re.sub(r"\(.*?\)", "", expression.output_field.db_type(db))  # varchar(300) -> varchar
+        for expression, _sql, _alias in compiler.select
+    ]
+    statement = f"COPY ({sql}) TO STDOUT"
+    with db.cursor() as cursor:
+        # Logged and counted as one query, as Django logs the queries it runs itself.
+        logged = cursor.debug_sql(statement, params) if db.queries_logged else nullcontext()
+        with db.wrap_database_errors, logged, cursor.cursor.copy(statement, params) as copy:
+            copy.set_types(types)
+            for chunk in _pieces(copy.rows(), CHUNK_SIZE):
+                yield [
+                    (
+                        row,
+                        # Like the selector's public_phones: none where contacts are staff-only.
+                        [
+                            _PhoneRecord(row[0], kind, None, number)
+                            for kind, number in zip(row[-3], row[-2], strict=True)
+                        ]
+                        if row[_CONTACTS_PUBLIC]
+                        else (),
+                        # A type of work created since the export began is skipped.
+                        [activities[id_] for id_ in row[-1] if id_ in activities],
+                    )
+                    for row in chunk
+                ]
 
 
 def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Iterator[dict]:
@@ -372,24 +433,30 @@ def organization_rows(result: SearchResult, ctx: columns.ExportContext) -> Itera
     # Date-time text carries its offset where the database keeps time zones
     # (PostgreSQL); SQLite's is naive, in the connection's time zone (UTC unless
     # DATABASES sets one), where Django's own converter would make it aware.
-    stored_tz = connection.timezone
+    db = connections[result.queryset.db]
+    stored_tz = db.timezone
     naive_suffix = (
-        "+00:00" if not connection.features.supports_timezones and stored_tz == datetime.UTC else ""
+        "+00:00" if not db.features.supports_timezones and stored_tz == datetime.UTC else ""
     )
     parse_date, parse_datetime = datetime.date.fromisoformat, datetime.datetime.fromisoformat
-    for chunk, phones, kinds_of_work in _organization_chunks(result, activities):
-        phones_of, kinds_of = phones.get, kinds_of_work.get
-        for row in chunk:
-            pk = row[0]
-            last_verified, updated_at = row[-2:]
-            if last_verified is not None:
-                last_verified = parse_date(last_verified)
-            if updated_at is not None:
-                updated_at = parse_datetime(updated_at + naive_suffix)
-                if updated_at.tzinfo is None:
-                    updated_at = updated_at.replace(tzinfo=stored_tz)
-            org = make((*row[:-2], last_verified, updated_at, phones_of(pk, ()), kinds_of(pk, ())))
-            yield row_of(org, ctx)
+    chunks = (_copied_chunks if db.vendor == "postgresql" else _organization_chunks)(
+        result, activities
+    )
+    dates = len(ORGANIZATION_VALUES) - 2  # last_verified, updated_at
+    # Closed as soon as the rows stop, even by an error in a row: a COPY or a cursor
+    # left open would keep the connection busy.
+    with closing(chunks):
+        for chunk in chunks:
+            for row, phones, kinds_of_work in chunk:
+                last_verified, updated_at = row[dates], row[dates + 1]
+                if last_verified is not None:
+                    last_verified = parse_date(last_verified)
+                if updated_at is not None:
+                    updated_at = parse_datetime(updated_at + naive_suffix)
+                    if updated_at.tzinfo is None:
+                        updated_at = updated_at.replace(tzinfo=stored_tz)
+                org = make((*row[:dates], last_verified, updated_at, phones, kinds_of_work))
+                yield row_of(org, ctx)
 
 
 def organization_export(*, result: SearchResult, base_url: str) -> Export:
