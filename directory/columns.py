@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 
 from django.conf import settings
@@ -159,8 +160,6 @@ class ExportContext:
     status_labels: dict[str, str] = field(init=False)
     _regions: dict[int, Region] | None = field(init=False, default=None)
     _paths: dict[int, str] = field(init=False, default_factory=dict)
-    _region_labels: dict[int, tuple[str, str]] | None = field(init=False, default=None)
-    _url_parts: tuple[str, str] | None = field(init=False, default=None)
     # type of work's id -> its name in the export's language, as met (activity_name).
     activity_names: dict[int, str] = field(init=False, default_factory=dict)
     tz: datetime.tzinfo = field(init=False)
@@ -203,31 +202,28 @@ class ExportContext:
             self._paths[region_id] = PATH_SEPARATOR.join(names)
         return self._paths[region_id]
 
-    @property
+    # cached_property: read as a plain attribute once worked out (once per row).
+    @cached_property
     def region_labels(self) -> dict[int, tuple[str, str]]:
         """region id -> (name, path) in the export's language, for every region at once."""
-        if self._region_labels is None:
-            self.load_regions()
-        return self._region_labels
-
-    def load_regions(self) -> None:
-        """Read every region (one query) and work out the names and paths of all."""
-        self._region_labels = {
+        return {
             pk: (translated(region, "name", self.lang), self.region_path(pk))
             for pk, region in self.regions.items()
         }
 
-    @property
+    def load_regions(self) -> None:
+        """Read every region (one query) and work out the names and paths of all."""
+        self.region_labels  # noqa: B018
+
+    @cached_property
     def url_parts(self) -> tuple[str, str]:
         """(before, after) the slug in a public page's address: one reverse() per export."""
-        if self._url_parts is None:
-            with translation.override(self.lang):
-                address = self.base_url.rstrip("/") + reverse(
-                    "directory:organization_detail", kwargs={"slug": SLUG_PLACEHOLDER}
-                )
-            prefix, _placeholder, suffix = address.partition(SLUG_PLACEHOLDER)
-            self._url_parts = (prefix, suffix)
-        return self._url_parts
+        with translation.override(self.lang):
+            address = self.base_url.rstrip("/") + reverse(
+                "directory:organization_detail", kwargs={"slug": SLUG_PLACEHOLDER}
+            )
+        prefix, _placeholder, suffix = address.partition(SLUG_PLACEHOLDER)
+        return prefix, suffix
 
     def activity_name(self, activity) -> str:
         """A type of work's name in the export's language, remembered for the next rows."""
@@ -301,7 +297,8 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
         "last_verified": last_verified.isoformat() if last_verified else None,
         # The site's time zone (astimezone, as timezone.localtime does for aware values).
         "updated_at": (
-            updated_at.astimezone(ctx.tz).isoformat(timespec="seconds") if updated_at else None
+            # isoformat("T", "seconds"): timespec="seconds", without parsing a keyword
+            updated_at.astimezone(ctx.tz).isoformat("T", "seconds") if updated_at else None
         ),
         "url": url_prefix + org.slug + url_suffix,
     }
