@@ -529,6 +529,32 @@ def test_export_is_byte_for_byte_the_shared_columns_of_the_model(client, places,
     for lang in ("ru", "en"):
         _response, body = download(client, f"/{lang}/organizations/export.csv?sort=founded")
         assert body == staff.export_csv(lang), lang
+        _response, body = download(client, f"/{lang}/organizations/export.json?sort=founded")
+        assert body == stdlib_json_array(json.loads(body)), lang
+
+
+def stdlib_json_array(objects: list) -> bytes:
+    """What the JSON export writes, written by the standard library instead of orjson."""
+    dumps = [json.dumps(o, ensure_ascii=False, separators=(",", ":")) for o in objects]
+    return ("[" + ("\n" + ",\n".join(dumps) if dumps else "") + "\n]\n").encode("utf-8")
+
+
+def test_json_objects_are_the_standard_librarys_bytes():
+    rng = random.Random(8259)
+    alphabet = "ab ,;\"\r\n\t\\/<>&'=+-@Жё\u2028\u0000\u001f\u007f\U0001f600"
+    for _ in range(2000):
+        objects = [
+            {
+                "id": rng.randint(-(2**40), 2**40),
+                "text": "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))),
+                "list": ["".join(rng.choice(alphabet) for _ in range(3))],
+                "none": None,
+                "flag": rng.random() < 0.5,
+            }
+            for _ in range(rng.randint(0, 3))
+        ]
+        export = exports.Export("things", ("id",), ["id"], objects, "en")
+        assert b"".join(exports.stream_json(export)) == stdlib_json_array(objects)
 
 
 AWKWARD_CELLS = [
