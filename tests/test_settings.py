@@ -77,31 +77,6 @@ def test_nothing_set_gives_debug_and_sqlite_in_the_project():
     assert "127.0.0.1" in values["allowed_hosts"]
 
 
-def test_sqlite_reads_its_file_through_a_memory_map(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup()\n"
-            "from django.db import connection\n"
-            "with connection.cursor() as cursor:\n"
-            "    print(cursor.execute('PRAGMA mmap_size').fetchone()[0])",
-        ],
-        cwd=django_settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "rightsnet.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'mapped.sqlite3'}",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(256 * 2**20)
-
-
 def test_postgres_database_url_gives_the_postgresql_backend():
     values = settings_from(DATABASE_URL="postgres://staff@db.example:6543/rightsnet_prod")
 
