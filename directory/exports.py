@@ -48,7 +48,6 @@ from itertools import chain, islice
 from operator import itemgetter
 
 import orjson
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, connections
 from django.db.models import BooleanField, OuterRef, TextField
 from django.db.models.expressions import RawSQL
@@ -388,6 +387,9 @@ def _copied_chunks(result: SearchResult, activities: dict[int, ActivityType]) ->
     the socket's buffer holds the server back when it is ahead, so memory stays flat.
     One statement also means one snapshot: rows, phones and types of work agree.
     """
+    # Imported here: django.contrib.postgres loads psycopg, ~10 MB a SQLite site never uses.
+    from django.contrib.postgres.expressions import ArraySubquery
+
     db = connections[result.queryset.db]
     phones = Phone.objects.filter(organization_id=OuterRef("pk")).order_by("kind", "id")
     through = Organization.activities.through.objects.filter(organization_id=OuterRef("pk"))

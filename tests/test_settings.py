@@ -77,6 +77,31 @@ def test_nothing_set_gives_debug_and_sqlite_in_the_project():
     assert "127.0.0.1" in values["allowed_hosts"]
 
 
+def test_a_sqlite_site_never_loads_the_postgresql_driver(tmp_path):
+    """psycopg and django.contrib.postgres cost a SQLite process ~10 MB for nothing."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, django; django.setup()\n"
+            "import rightsnet.urls, directory.exports, directory.selectors\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))",
+        ],
+        cwd=django_settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "rightsnet.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_postgres_database_url_gives_the_postgresql_backend():
     values = settings_from(DATABASE_URL="postgres://staff@db.example:6543/rightsnet_prod")
 
