@@ -49,7 +49,7 @@ from operator import itemgetter
 
 import orjson
 from django.db import connection, connections
-from django.db.models import BooleanField, OuterRef, TextField
+from django.db.models import BooleanField, CharField, F, Func, OuterRef, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
@@ -389,21 +389,34 @@ def _copied_chunks(result: SearchResult, activities: dict[int, ActivityType]) ->
     """
     # Imported here: django.contrib.postgres loads psycopg, ~10 MB a SQLite site never uses.
     from django.contrib.postgres.expressions import ArraySubquery
+    from django.contrib.postgres.fields import ArrayField
 
     db = connections[result.queryset.db]
-    phones = Phone.objects.filter(organization_id=OuterRef("pk")).order_by("kind", "id")
+    # Each phone as [kind, number], in Phone's order: the phones are looked up once a row.
+    phones = (
+        Phone.objects.filter(organization_id=OuterRef("pk"))
+        .order_by("kind", "id")
+        .annotate(
+            export_phone=Func(
+                F("kind"),
+                F("number"),
+                template="ARRAY[%(expressions)s]",
+                output_field=ArrayField(CharField()),
+            )
+        )
+    )
     through = Organization.activities.through.objects.filter(organization_id=OuterRef("pk"))
     queryset = _organization_values(
         result,
-        export_phone_kinds=ArraySubquery(phones.values("kind")),
-        export_phone_numbers=ArraySubquery(phones.values("number")),
+        export_phones=ArraySubquery(phones.values("export_phone")),
         export_activity_ids=ArraySubquery(through.order_by().values("activitytype_id")),
     )
     compiler = queryset.query.get_compiler(connection=db)
     sql, params = compiler.as_sql()
-    # The types COPY's text is parsed into, in C: names as set_types takes them.
+    # The types COPY's text is parsed into, in C, named as set_types takes them:
+    # varchar(300) is varchar, and an array of arrays is one array type.
     types = [
-        re.sub(r"\(.*?\)", "", expression.output_field.db_type(db))  # varchar(300) -> varchar
+        re.sub(r"(\[\])+$", "[]", re.sub(r"\(.*?\)", "", expression.output_field.db_type(db)))
         for expression, _sql, _alias in compiler.select
     ]
     statement = f"COPY ({sql}) TO STDOUT"
@@ -417,10 +430,7 @@ def _copied_chunks(result: SearchResult, activities: dict[int, ActivityType]) ->
                     (
                         row,
                         # Like the selector's public_phones: none where contacts are staff-only.
-                        [
-                            _PhoneRecord(row[0], kind, None, number)
-                            for kind, number in zip(row[-3], row[-2], strict=True)
-                        ]
+                        [_PhoneRecord(row[0], kind, None, number) for kind, number in row[-2]]
                         if row[_CONTACTS_PUBLIC]
                         else (),
                         # A type of work created since the export began is skipped.
