@@ -276,7 +276,8 @@ _OrganizationRecord = namedtuple(
     "_OrganizationRecord",
     [name for name, _value in ORGANIZATION_VALUES] + ["public_phones", "public_activities"],
 )
-# What organization_row reads of a phone (.number, .kind), as of a Phone.
+# What organization_row reads of a phone (.number, .kind), as of a Phone; the fields
+# start with Phone's ordering (organization, kind, id), so the tuples sort in it.
 _PhoneRecord = namedtuple("_PhoneRecord", ["organization_id", "kind", "id", "number"])
 
 

@@ -28,6 +28,11 @@ print(json.dumps({
 
 
 def run_settings(**env: str) -> subprocess.CompletedProcess:
+    return run_python(SHOW_SETTINGS, **env)
+
+
+def run_python(script: str, **env: str) -> subprocess.CompletedProcess:
+    """``script`` in a fresh interpreter with the project's settings and only ``env`` set."""
     clean = {
         key: value
         for key, value in os.environ.items()
@@ -36,7 +41,7 @@ def run_settings(**env: str) -> subprocess.CompletedProcess:
     clean["DJANGO_SETTINGS_MODULE"] = "rightsnet.settings"
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", SHOW_SETTINGS],
+        [sys.executable, "-c", script],
         cwd=django_settings.BASE_DIR,
         env=clean,
         capture_output=True,
@@ -79,23 +84,11 @@ def test_nothing_set_gives_debug_and_sqlite_in_the_project():
 
 def test_a_sqlite_site_never_loads_the_postgresql_driver(tmp_path):
     """psycopg and django.contrib.postgres cost a SQLite process ~10 MB for nothing."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, django; django.setup()\n"
-            "import rightsnet.urls, directory.exports, directory.selectors\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))",
-        ],
-        cwd=django_settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "rightsnet.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_python(
+        "import sys, django; django.setup()\n"
+        "import rightsnet.urls, directory.exports, directory.selectors\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
     )
 
     assert result.returncode == 0, result.stderr
