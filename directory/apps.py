@@ -10,7 +10,10 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import search_index
+        from . import freshness, search_index
+
+        # Cached public reads are keyed by a number every write bumps.
+        freshness.connect_signals()
 
         # SQLite drops triggers when Django rebuilds a table: restore the search index's.
         post_migrate.connect(search_index.on_post_migrate, sender=self)

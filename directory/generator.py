@@ -21,6 +21,7 @@ from tqdm import tqdm
 from publications.models import Publication, Series
 from rightsnet.text import slug_from
 
+from . import freshness
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 from .services import load_sample_data
 
@@ -269,6 +270,7 @@ def clear_synthetic() -> dict[str, int]:
         )
         Organization.objects.filter(parent__in=orgs).update(parent=None)
         _raw_delete(Organization.objects.filter(synthetic))
+        freshness.bump()
     return counts
 
 
@@ -321,6 +323,7 @@ def generate_directory(
             partnerships = builder.partnerships()
             made_people, affiliations = builder.people(people, bar)
             made_publications = builder.publications(publications, bar)
+        freshness.bump()
     return GenerationResult(
         organizations=created,
         branches=builder.branches_created,

@@ -454,3 +454,22 @@ class Affiliation(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.organization}" + (f" ({self.role})" if self.role else "")
+
+
+class DataVersion(models.Model):
+    """One number that grows with every write to the public data (``directory.freshness``).
+
+    A single row, changed in the same transaction as the write it counts, so a reader
+    that sees the new data also sees the new number, on every app server at once.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="dataversion_single_row"),
+        ]
+
+    def __str__(self):
+        return str(self.number)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from publications.models import Publication
 
-from . import columns, importing
+from . import columns, freshness, importing
 from .importing import CsvTable, FieldChange, ImportReport, Problem, RowResult
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
@@ -153,12 +153,16 @@ def rebuild_derived_fields(*, batch_size: int = 1000) -> DerivedFieldsResult:
     ``bulk_update`` so ``updated_at`` is untouched; a second call writes nothing.
     """
     with transaction.atomic():
-        return DerivedFieldsResult(
+        result = DerivedFieldsResult(
             regions=_rebuild_region_paths(batch_size=batch_size),
             organizations=_rebuild_search_text(Organization, batch_size=batch_size),
             people=_rebuild_search_text(Person, batch_size=batch_size),
             publications=_rebuild_search_text(Publication, batch_size=batch_size),
         )
+        if result.total:
+            # bulk_update sends no signals.
+            freshness.bump()
+        return result
 
 
 def _rebuild_region_paths(*, batch_size: int) -> int:

@@ -1,0 +1,77 @@
+"""Cached public reads change the moment a write commits (``directory.freshness``)."""
+
+import pytest
+from django.core.cache import cache
+
+from directory import freshness, generator, services
+from directory.models import Organization, Phone
+from tests.factories import ActivityTypeFactory, OrganizationFactory, PublicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def published_names() -> list[str]:
+    return freshness.cached(
+        "test:names",
+        lambda: sorted(Organization.objects.published().values_list("name_en", flat=True)),
+    )
+
+
+def test_a_cached_value_is_built_once_while_nothing_changes():
+    OrganizationFactory(name_en="Alpha")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return "built"
+
+    assert freshness.cached("test:once", build) == "built"
+    assert freshness.cached("test:once", build) == "built"
+    assert len(calls) == 1
+
+
+def test_saving_creating_and_deleting_an_organization_refreshes_what_readers_see():
+    org = OrganizationFactory(name_en="Alpha")
+    assert published_names() == ["Alpha"]
+    org.name_en = "Beta"
+    org.save()
+    assert published_names() == ["Beta"]
+    OrganizationFactory(name_en="Gamma")
+    assert published_names() == ["Beta", "Gamma"]
+    org.delete()
+    assert published_names() == ["Gamma"]
+
+
+def test_related_rows_and_many_to_many_links_count_as_writes():
+    org = OrganizationFactory()
+    activity = ActivityTypeFactory()
+    before = freshness.current()
+    org.activities.add(activity)
+    after_link = freshness.current()
+    Phone.objects.create(organization=org, number="+7 495 000-00-00")
+    after_phone = freshness.current()
+    PublicationFactory()
+    assert before < after_link < after_phone < freshness.current()
+
+
+def test_set_based_writes_of_services_and_the_generator_count_too():
+    OrganizationFactory(name_en="Alpha")
+    Organization.objects.update(search_text="")
+    before = freshness.current()
+    services.rebuild_derived_fields()
+    assert freshness.current() > before
+
+    services.load_sample_data()
+    real = published_names()
+    generator.generate_directory(orgs=3, seed=1, people=0, publications=0)
+    with_demo = published_names()
+    assert len(with_demo) > len(real)
+    generator.clear_synthetic()
+    assert published_names() == real
