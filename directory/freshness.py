@@ -84,6 +84,3 @@ def connect_signals() -> None:
             m2m_changed.connect(
                 _on_write, sender=through, dispatch_uid=f"{uid}:{field.name}", weak=False
             )
-
-
-
