@@ -199,13 +199,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 # Bulk import of organizations: the largest CSV accepted in the admin and by
-# the import_organizations command, and where an uploaded file waits between
-# preview and confirmation.
+# the import_organizations command. Between preview and confirmation the file
+# waits in the database (directory.staging), so any app server can confirm it.
 IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_COMMAND_MAX_BYTES = int(
     os.environ.get("DJANGO_IMPORT_COMMAND_MAX_BYTES", str(200 * 1024 * 1024))
 )
-IMPORT_UPLOAD_DIR = Path(os.environ.get("DJANGO_IMPORT_UPLOAD_DIR", BASE_DIR / "var" / "imports"))
 
 LOGGING = {
     "version": 1,
