@@ -182,15 +182,26 @@ if not DEBUG:
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
-# django-axes: 5 failed logins for one username from one address lock that pair
-# out for 15 minutes. Authentication without a request (scripts, test clients)
-# is not throttled; every login form passes its request.
+# How many reverse proxies in front of the app servers append to X-Forwarded-For.
+# 0: clients connect directly and REMOTE_ADDR is the client; the header is ignored.
+_proxies = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be a whole number (0 or more).")
+TRUSTED_PROXY_COUNT = int(_proxies)
+
+# django-axes: 5 failed logins for one username from one client address lock that
+# pair out for 15 minutes; 20 failures from one address, whatever the usernames,
+# lock that address out (rightsnet.auth). Authentication without a request
+# (scripts, test clients) is not throttled; every login form passes its request.
 AUTHENTICATION_BACKENDS = [
     "rightsnet.auth.RequestAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
+AXES_HANDLER = "rightsnet.auth.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "rightsnet.auth.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15"))
 )
