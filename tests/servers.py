@@ -91,6 +91,25 @@ def collect_static(target: Path) -> None:
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
 
 
+# What a deployment does not ship, or what each server makes for itself.
+NOT_DEPLOYED = {
+    ".venv", ".git", ".ci", "var", "staticfiles", "tests", "__pycache__", ".pytest_cache",
+    ".ruff_cache", ".hypothesis", "db.sqlite3",
+}  # fmt: skip
+
+
+def deploy_copy(target: Path) -> Path:
+    """A copy of the project as one app server's own disk: nothing written there is shared."""
+    shutil.copytree(
+        BASE_DIR,
+        target,
+        ignore=lambda folder, names: [
+            name for name in names if name in NOT_DEPLOYED or name.endswith(".sqlite3")
+        ],
+    )
+    return target
+
+
 def redis_url() -> str:
     """REDIS_TEST_URL (CI) or Redis database 15 on loopback; fails clearly when unreachable."""
     url = os.environ.get("REDIS_TEST_URL") or DEFAULT_REDIS_URL
@@ -109,10 +128,21 @@ def redis_url() -> str:
 
 
 class AppServer:
-    """``gunicorn rightsnet.wsgi:application`` on a free loopback port."""
+    """``gunicorn rightsnet.wsgi:application`` on a free loopback port.
 
-    def __init__(self, env: dict[str, str], log_dir: Path, name: str, workers: int = 1):
+    It runs the project in ``project`` (the checkout itself unless given a copy).
+    """
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_dir: Path,
+        name: str,
+        workers: int = 1,
+        project: Path = BASE_DIR,
+    ):
         self.env = env
+        self.project = project
         self.name = name
         self.workers = workers
         self.port = free_port()
@@ -140,7 +170,7 @@ class AppServer:
                     "--graceful-timeout",
                     "5",
                 ],  # fmt: skip
-                cwd=BASE_DIR,
+                cwd=self.project,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -186,6 +216,9 @@ class Response:
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
+    def __repr__(self):
+        return f"<Response {self.status}, {len(self.text)} characters>"
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -220,16 +253,18 @@ class Browser:
     def get(self, url: str) -> Response:
         return self.request(url)
 
-    def post(self, url: str, fields: dict, files: dict | None = None) -> Response:
-        """A form POST with the CSRF token; ``files`` maps a field to (name, bytes)."""
-        fields = {**fields, "csrfmiddlewaretoken": self.cookie("csrftoken")}
+    def post(self, url: str, fields, files: dict | None = None) -> Response:
+        """A form POST (``fields``: a dict or name/value pairs) with the CSRF token;
+        ``files`` maps a field to (file name, bytes)."""
+        pairs = list(fields.items() if isinstance(fields, dict) else fields)
+        pairs.append(("csrfmiddlewaretoken", self.cookie("csrftoken")))
         headers = {"Referer": url}
         if files:
             boundary = "----rightsnet" + secrets.token_hex(8)
-            body = _multipart(fields, files, boundary)
+            body = _multipart(pairs, files, boundary)
             headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         else:
-            body = urllib.parse.urlencode(fields, doseq=True).encode()
+            body = urllib.parse.urlencode(pairs).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         return self.request(url, body, headers)
 
@@ -247,9 +282,9 @@ def _headers(reply) -> dict[str, str]:
     return {name.lower(): value for name, value in reply.headers.items()}
 
 
-def _multipart(fields: dict, files: dict, boundary: str) -> bytes:
+def _multipart(fields: list[tuple[str, str]], files: dict, boundary: str) -> bytes:
     parts = []
-    for name, value in fields.items():
+    for name, value in fields:
         head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
         parts.append(f"{head}{value}\r\n".encode())
     for name, (filename, content) in files.items():
