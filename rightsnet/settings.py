@@ -28,6 +28,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items or default
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number (0 or more) from the environment; anything else stops the start-up."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -184,10 +192,7 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 # How many reverse proxies in front of the app servers append to X-Forwarded-For.
 # 0: clients connect directly and REMOTE_ADDR is the client; the header is ignored.
-_proxies = os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0").strip() or "0"
-if not _proxies.isdigit():
-    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be a whole number (0 or more).")
-TRUSTED_PROXY_COUNT = int(_proxies)
+TRUSTED_PROXY_COUNT = env_count("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # django-axes: 5 failed logins for one username from one client address lock that
 # pair out for 15 minutes; 20 failures from one address, whatever the usernames,
@@ -201,7 +206,7 @@ AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
 AXES_HANDLER = "rightsnet.auth.LoginThrottleHandler"
 AXES_CLIENT_IP_CALLABLE = "rightsnet.auth.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_count("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15"))
 )

@@ -134,3 +134,28 @@ def test_the_lockout_page_is_in_english_too(editor):
     )
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_TRUSTED_PROXY_COUNT", "DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT"]
+)
+@pytest.mark.parametrize("value", ["one", "-1", "1.5"])
+def test_a_malformed_number_stops_the_start_with_the_variable_named(variable, value):
+    from tests.test_settings import run_settings
+
+    result = run_settings(**{variable: value})
+
+    assert result.returncode != 0
+    assert f"{variable} must be a whole number (0 or more)" in result.stderr
+
+
+def test_the_proxy_count_is_read_from_the_environment():
+    from tests.test_settings import run_python
+
+    result = run_python(
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.TRUSTED_PROXY_COUNT, settings.LOGIN_ADDRESS_FAILURE_LIMIT)",
+        DJANGO_TRUSTED_PROXY_COUNT="2",
+        DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT="50",
+    )
+    assert result.stdout.split() == ["2", "50"], result.stderr
