@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test migrate messages compilemessages check-translations sampledata \
-	run test ensure-chromium serve serve-env lint format clean
+	run test ensure-chromium ensure-redis ensure-postgresql serve serve-env lint format clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT)/ with the sample data (SQLite unless DATABASE_URL)"
@@ -53,12 +53,21 @@ sampledata: migrate
 run: compilemessages sampledata
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-test compilemessages ensure-chromium
+test: install-test compilemessages ensure-chromium ensure-redis ensure-postgresql
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Debian's chromium for the browser tests, installed when missing if we are root.
 ensure-chromium:
 	@scripts/ensure-chromium
+
+# Redis on 127.0.0.1:6379 for the two-instance test: installed when missing if we
+# are root, started when not running.
+ensure-redis:
+	@scripts/ensure-redis
+
+# PostgreSQL's server programs for the outage test's throwaway cluster (any database).
+ensure-postgresql:
+	@scripts/ensure-postgresql
 
 # Every translatable string in the code is in locale/*/django.po (needs GNU gettext).
 check-translations: install

@@ -9,9 +9,6 @@ Staff with the import permission can bulk-import organizations from CSV.
 """
 
 import datetime
-import hashlib
-import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -29,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import columns, importing, services
+from . import columns, importing, services, staging
 from .duplicates import likely_duplicates
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
@@ -38,18 +35,6 @@ admin.site.site_title = _("rightsnet")
 admin.site.index_title = _("Directory and publications")
 
 IMPORT_PERMISSION = "directory.import_organizations"
-IMPORT_SESSION_KEY = "organization_import"
-
-
-UPLOAD_LIFETIME = datetime.timedelta(days=1)
-
-
-def _remove_abandoned_uploads(folder: Path) -> None:
-    """Previews never confirmed leave their file behind; drop those older than a day."""
-    cutoff = (timezone.now() - UPLOAD_LIFETIME).timestamp()
-    for stale in folder.glob("*.csv"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
 
 
 class StaffHistoryAdmin(SimpleHistoryAdmin):
@@ -391,54 +376,50 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
         report = services.organization_import(table=table, user=request.user, dry_run=True)
         context.update(report=report, filename=filename)
         if report.ok and report.changed_rows:
-            token = secrets.token_urlsafe(16)
-            folder = Path(settings.IMPORT_UPLOAD_DIR)
-            folder.mkdir(parents=True, exist_ok=True)
-            _remove_abandoned_uploads(folder)
-            (folder / f"{token}.csv").write_bytes(data)
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token,
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "fingerprint": report.fingerprint(),
-                "filename": filename,
-            }
-            context["token"] = token
+            staged = staging.stage_import(
+                data=data, filename=filename, fingerprint=report.fingerprint(), user=request.user
+            )
+            context["token"] = staged.token
         return TemplateResponse(request, "admin/directory/organization/import.html", context)
 
     def _import_confirm(self, request, context):
-        pending = request.session.get(IMPORT_SESSION_KEY) or {}
-        token = request.POST.get("token", "")
-        file_path = Path(settings.IMPORT_UPLOAD_DIR) / f"{pending.get('token', '')}.csv"
-        if not token or token != pending.get("token") or not file_path.is_file():
-            context["error"] = gettext(
-                "This preview has expired or was already imported. Upload the file again."
+        with transaction.atomic():
+            staged = staging.staged_import(token=request.POST.get("token", ""), user=request.user)
+            if staged is None:
+                context["error"] = gettext(
+                    "This preview has expired or was already imported. Upload the file again."
+                )
+                return TemplateResponse(
+                    request, "admin/directory/organization/import.html", context
+                )
+            data = staging.staged_bytes(staged)
+            if data is None:
+                context["error"] = gettext("The uploaded file changed; upload it again.")
+                return TemplateResponse(
+                    request, "admin/directory/organization/import.html", context
+                )
+            table = importing.read_csv(data, max_bytes=settings.IMPORT_MAX_BYTES)
+            report = services.organization_import(
+                table=table,
+                user=request.user,
+                dry_run=False,
+                reason=gettext("CSV import: %(filename)s") % {"filename": staged.filename},
+                expected_fingerprint=staged.fingerprint,
             )
-            return TemplateResponse(request, "admin/directory/organization/import.html", context)
-        data = file_path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != pending["sha256"]:
-            context["error"] = gettext("The uploaded file changed; upload it again.")
-            return TemplateResponse(request, "admin/directory/organization/import.html", context)
-        table = importing.read_csv(data, max_bytes=settings.IMPORT_MAX_BYTES)
-        report = services.organization_import(
-            table=table,
-            user=request.user,
-            dry_run=False,
-            reason=gettext("CSV import: %(filename)s") % {"filename": pending["filename"]},
-            expected_fingerprint=pending["fingerprint"],
-        )
-        if not report.written:
-            # The data changed since the preview (or a row became invalid): show it again.
-            context.update(
-                report=report,
-                filename=pending["filename"],
-                error=gettext(
-                    "Nothing was imported: the data changed since the preview. "
-                    "Check the new preview and upload the file again."
-                ),
-            )
-            return TemplateResponse(request, "admin/directory/organization/import.html", context)
-        file_path.unlink(missing_ok=True)
-        del request.session[IMPORT_SESSION_KEY]
+            if not report.written:
+                # The data changed since the preview (or a row became invalid): show it again.
+                context.update(
+                    report=report,
+                    filename=staged.filename,
+                    error=gettext(
+                        "Nothing was imported: the data changed since the preview. "
+                        "Check the new preview and upload the file again."
+                    ),
+                )
+                return TemplateResponse(
+                    request, "admin/directory/organization/import.html", context
+                )
+            staged.delete()
         self.message_user(
             request,
             gettext("Import done: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")

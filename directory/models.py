@@ -1,5 +1,6 @@
 """The directory: regions, types of work, organizations, phones, people."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -473,3 +474,30 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+
+class StagedImport(models.Model):
+    """A CSV file waiting between its import preview and the confirmation.
+
+    Kept in the database, not on an app server's disk, so the confirmation may land on
+    any server behind the load balancer. Only the user who previewed it may confirm it.
+    """
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user")
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file contents"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    fingerprint = models.CharField(_("preview fingerprint"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staged import")
+        verbose_name_plural = _("staged imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="stagedimport_created_idx")]
+
+    def __str__(self):
+        return self.filename

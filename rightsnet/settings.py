@@ -28,6 +28,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items or default
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number (0 or more) from the environment; anything else stops the start-up."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number (0 or more), not {value!r}.")
+    return int(value)
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -149,7 +157,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -182,15 +190,23 @@ if not DEBUG:
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
-# django-axes: 5 failed logins for one username from one address lock that pair
-# out for 15 minutes. Authentication without a request (scripts, test clients)
-# is not throttled; every login form passes its request.
+# How many reverse proxies in front of the app servers append to X-Forwarded-For.
+# 0: clients connect directly and REMOTE_ADDR is the client; the header is ignored.
+TRUSTED_PROXY_COUNT = env_count("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# django-axes: 5 failed logins for one username from one client address lock that
+# pair out for 15 minutes; 20 failures from one address, whatever the usernames,
+# lock that address out (rightsnet.auth). Authentication without a request
+# (scripts, test clients) is not throttled; every login form passes its request.
 AUTHENTICATION_BACKENDS = [
     "rightsnet.auth.RequestAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
+AXES_HANDLER = "rightsnet.auth.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "rightsnet.auth.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_count("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15"))
 )
@@ -199,13 +215,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 # Bulk import of organizations: the largest CSV accepted in the admin and by
-# the import_organizations command, and where an uploaded file waits between
-# preview and confirmation.
+# the import_organizations command. Between preview and confirmation the file
+# waits in the database (directory.staging), so any app server can confirm it.
 IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 IMPORT_COMMAND_MAX_BYTES = int(
     os.environ.get("DJANGO_IMPORT_COMMAND_MAX_BYTES", str(200 * 1024 * 1024))
 )
-IMPORT_UPLOAD_DIR = Path(os.environ.get("DJANGO_IMPORT_UPLOAD_DIR", BASE_DIR / "var" / "imports"))
 
 LOGGING = {
     "version": 1,

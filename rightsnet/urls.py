@@ -20,3 +20,5 @@ urlpatterns += i18n_patterns(
     path("publications/", include("publications.urls")),
     prefix_default_language=True,
 )
+
+handler500 = "rightsnet.errors.server_error"

@@ -125,3 +125,13 @@ def screenshot_dir():
     """var/screenshots/ (git-ignored), where browser tests save what they saw."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once, as a deployment does, for gunicorn with debug off."""
+    from tests.servers import collect_static
+
+    target = tmp_path_factory.mktemp("staticfiles")
+    collect_static(target)
+    return target
