@@ -9,6 +9,8 @@ from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
+from rightsnet.links import safe_url
+
 register = template.Library()
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -115,8 +117,9 @@ def organization_json_ld(context, organization) -> str:
     }
     if names:
         data["alternateName"] = sorted(names)
-    if organization.website:
-        data["sameAs"] = organization.website
+    website = safe_url(organization.website)
+    if website:
+        data["sameAs"] = website
     if organization.founded:
         data["foundingDate"] = str(organization.founded)
     if organization.region_id:
@@ -170,6 +173,10 @@ def phones_by_kind(phones) -> list[tuple[str, list]]:
         if numbers:
             groups.append((labels[kind], numbers))
     return groups
+
+
+# A website or other address from data as an href: "" unless http, https or mailto.
+register.filter("safe_url", safe_url)
 
 
 @register.filter
