@@ -8,7 +8,8 @@ their slugs are renamed ``bench-...``: the sitemap then lists them like real ent
 
 Each document is requested through Django's test client: on a cache miss (the cache
 cleared before each request), on a hit, and as a conditional GET answered 304; it
-prints the median and 90th percentile time, the queries, the ``<url>`` (or
+prints the median and 90th percentile time (a hit sent as is to a client that accepts
+gzip, "gzip", or decompressed for one that does not, "hit"), the queries, the ``<url>`` (or
 ``<sitemap>``) entries and the bytes, plain and gzip-compressed. ``--before`` also
 times the former single document (Django's own sitemap view over every section).
 """
@@ -132,6 +133,7 @@ class Command(BaseCommand):
         paths = {
             "miss": ({}, True),
             "hit": ({}, False),
+            "gzip": ({"Accept-Encoding": "gzip"}, False),
             "304": ({"If-None-Match": etag}, False),
         }
         for label, (headers, clear) in paths.items():
