@@ -49,7 +49,6 @@ def assert_headers(response) -> dict[str, str]:
         ("/en/organizations/?kind=group", 200),
         ("/en/about/", 200),
         ("/ru/no-such-page/", 404),
-        ("/sitemap.xml", 200),
         ("/robots.txt", 200),
         ("/admin/login/", 200),
         ("/admin/", 302),
@@ -60,6 +59,21 @@ def test_every_response_carries_both_policies(client, url, status):
     response = client.get(url)
     assert response.status_code == status
     assert_headers(response)
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-organizations.xml"])
+def test_the_sitemap_xml_allows_no_script_at_all(client, url):
+    """Only a browser's own XML viewer may style it (inline style, data: images)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    directives = policy(response)
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'none'"
+    assert directives["style-src"] == "'unsafe-inline'"
+    assert directives["img-src"] == "data:"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 @pytest.mark.urls("tests.broken_urls")
