@@ -58,8 +58,14 @@ class Watcher:
         assert response is not None and response.status == status, (url, response)
         headers = response.headers
         policy = headers.get("content-security-policy", "")
-        assert "default-src 'self'" in policy, (url, policy)
-        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+        directives = dict(
+            part.strip().partition(" ")[::2] for part in policy.split(";") if part.strip()
+        )
+        # Pages: this site only; the sitemap's XML: nothing at all.
+        assert directives.get("default-src") in {"'self'", "'none'"}, (url, policy)
+        assert "unsafe" not in directives["script-src"], (url, policy)
+        if directives["default-src"] == "'self'":
+            assert directives["style-src"] == "'self'", (url, policy)
         assert "camera=()" in headers.get("permissions-policy", ""), url
         self.page.wait_for_load_state("load")
         self.assert_clean(url)
