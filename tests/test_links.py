@@ -164,3 +164,22 @@ def test_a_safe_website_is_a_link_and_exported_as_is(client, value):
         assert f",{cell},".encode() in body
         (row,) = json.loads(export_body(client, "json", lang))
         assert row["website"] == value
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "java\tscript:alert(1)", "ftp://x.org/"])
+def test_the_admin_form_shows_an_unsafe_website_but_never_as_a_link(admin_client, value):
+    org = OrganizationFactory(name_en="Perm Memorial")
+    store_website(org, value)
+    response = admin_client.get(reverse("admin:directory_organization_change", args=[org.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    schemes = {browser_scheme(url) for url in page_links(html).urls} - {None}
+    assert schemes <= {"http", "https", "mailto", "tel"}, schemes
+    assert 'class="url"' not in html  # no "Currently: <a ...>" line
+    assert 'name="website"' in html  # the value stays editable, to be corrected
+
+
+def test_the_admin_form_links_a_safe_website(admin_client):
+    org = OrganizationFactory(name_en="Perm Memorial", website="https://perm.example.org/")
+    response = admin_client.get(reverse("admin:directory_organization_change", args=[org.pk]))
+    assert '<a href="https://perm.example.org/">' in response.content.decode()
