@@ -104,7 +104,7 @@ class SlugSitemap(BilingualSitemap):
     priority = None
 
     def __init__(self):
-        self._url_parts: dict[str, list[str]] = {}
+        self._url_parts: dict[str, tuple[str, str]] = {}
 
     def queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -122,11 +122,6 @@ class SlugSitemap(BilingualSitemap):
             before, after = url.split(_SLUG_MARKER)
             parts = self._url_parts[language] = (before, after)
         return parts
-
-    def location(self, item):
-        # Django calls it with the item's language active.
-        before, after = self.url_parts(translation.get_language())
-        return before + item.slug + after
 
     def _urls(self, page, protocol, domain):
         """Django's ``Sitemap._urls`` (the same entries), without a reverse() per address."""
@@ -205,9 +200,6 @@ class OrganizationSitemap(SlugSitemap):
     def queryset(self):
         return _real(Organization.objects)
 
-    def lastmod(self, item):
-        return item.updated_at
-
 
 class PersonSitemap(SlugSitemap):
     url_name = "directory:person_detail"
@@ -215,18 +207,12 @@ class PersonSitemap(SlugSitemap):
     def queryset(self):
         return _real(Person.objects)
 
-    def lastmod(self, item):
-        return item.updated_at
-
 
 class PublicationSitemap(SlugSitemap):
     url_name = "publications:publication_detail"
 
     def queryset(self):
         return _real(Publication.objects)
-
-    def lastmod(self, item):
-        return item.updated_at
 
 
 class RegionSitemap(SlugSitemap):
