@@ -12,6 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -25,6 +26,8 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
+
+from rightsnet.links import safe_url
 
 from . import columns, importing, services, staging
 from .duplicates import likely_duplicates
@@ -48,11 +51,22 @@ class StaffHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class SafeLinkURLWidget(AdminURLFieldWidget):
+    """The admin's URL input; its "Currently:" link only for a safe address (rightsnet.links)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if not safe_url(value or ""):
+            context["url_valid"] = False
+            context["widget"]["href"] = ""
+        return context
+
+
 class HistoryTranslationAdmin(StaffHistoryAdmin, TabbedTranslationAdmin):
     """Language tabs in the forms, and the History page with revert."""
 
     # Staff paste bare domains ("mhg.example.org"); read them as https, Django 6's default.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https", "widget": SafeLinkURLWidget}}
 
 
 class PublicPageLinkMixin:

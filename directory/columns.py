@@ -25,6 +25,8 @@ Exporting (CSV or JSON)::
   to the region itself joined with `` / ``.
 - ``phones`` holds telephone and mobile numbers, ``fax`` the fax numbers;
   several values in one cell are joined with ``"; "`` (``MULTI_SEPARATOR``).
+- ``website`` is empty unless it is an http, https or mailto address
+  (``rightsnet.links.safe_url``, whatever the database holds).
 - ``founded`` is a year, ``last_verified`` an ISO date, ``updated_at`` an ISO
   date-time in the site's time zone, ``url`` the absolute public page address
   in the export's language.
@@ -51,6 +53,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
+
+from rightsnet.links import safe_url
 
 from .models import Organization, Phone, Region
 
@@ -283,7 +287,7 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
         "phones": numbers,
         "fax": faxes,
         "email": "" if hidden else org.email,
-        "website": org.website,
+        "website": safe_url(org.website),
         "activities": sorted(
             [
                 activity_names[activity.id]

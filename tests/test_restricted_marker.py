@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
 from directory.models import Phone
+from rightsnet.sitemaps import SITEMAPS
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
@@ -153,6 +154,7 @@ def public_urls(world) -> tuple[list[str], list[str]]:
                 urls += [path + ("?" + urlencode(q) if q else "") for q in queries]
             urls.append(f"/{lang}/no-such-page-{MARKER}-free/")
     urls += ["/sitemap.xml", "/robots.txt"]
+    urls += [f"/sitemap-{section}.xml" for section in SITEMAPS]
     return urls, sorted(set(missing))
 
 

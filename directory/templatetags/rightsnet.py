@@ -9,6 +9,8 @@ from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
+from rightsnet.links import safe_url
+
 register = template.Library()
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -83,11 +85,15 @@ _LANGUAGE_NAMES = {
 _PHONE_ORDER = ["tel", "mobile", "fax"]
 
 
-def ld_json_script(data: dict) -> str:
-    """A ``<script type="application/ld+json">`` element, safely escaped."""
+def ld_json_script(data: dict, *, nonce: str = "") -> str:
+    """A ``<script type="application/ld+json">`` element, safely escaped.
+
+    ``nonce`` is the response's Content-Security-Policy nonce (``request.csp_nonce``).
+    """
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
     return format_html(
-        '<script type="application/ld+json">{}</script>',
+        '<script type="application/ld+json"{}>{}</script>',
+        format_html(' nonce="{}"', nonce) if nonce else "",
         mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
     )
 
@@ -115,8 +121,9 @@ def organization_json_ld(context, organization) -> str:
     }
     if names:
         data["alternateName"] = sorted(names)
-    if organization.website:
-        data["sameAs"] = organization.website
+    website = safe_url(organization.website)
+    if website:
+        data["sameAs"] = website
     if organization.founded:
         data["foundingDate"] = str(organization.founded)
     if organization.region_id:
@@ -144,7 +151,9 @@ def organization_json_ld(context, organization) -> str:
         data["faxNumber"] = faxes[0] if len(faxes) == 1 else faxes
     if getattr(organization, "public_email", ""):
         data["email"] = organization.public_email
-    return ld_json_script(data)
+    # str() makes django-csp's lazy nonce, which then goes into this response's header.
+    nonce = getattr(request, "csp_nonce", None)
+    return ld_json_script(data, nonce=str(nonce) if nonce is not None else "")
 
 
 def public_address(organization) -> str:
@@ -170,6 +179,10 @@ def phones_by_kind(phones) -> list[tuple[str, list]]:
         if numbers:
             groups.append((labels[kind], numbers))
     return groups
+
+
+# A website or other address from data as an href: "" unless http, https or mailto.
+register.filter("safe_url", safe_url)
 
 
 @register.filter

@@ -22,7 +22,7 @@ from tests.pages_data import ALL_MARKERS, RESTRICTED_MARKERS, build_world, publi
 
 pytestmark = pytest.mark.django_db
 
-JSON_LD_RE = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+JSON_LD_RE = re.compile(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', re.S)
 
 
 @pytest.fixture
