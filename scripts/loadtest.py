@@ -386,6 +386,12 @@ class Result:
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
+    @property
+    def per_cpu_second(self) -> float:
+        """Requests answered per second of the server's CPU: what a busy machine changes
+        least, as it measures the work per request rather than the CPU the server got."""
+        return self.rps / self.server_cpu if self.server_cpu > 0 else float("nan")
+
 
 def parse_wrk(output: str) -> Result:
     """The ``Result`` printed by ``WRK_SCRIPT``'s ``done()`` in wrk's output."""
@@ -621,9 +627,7 @@ class Database:
     def connect(self):
         if self.sqlite_path:
             return contextlib.closing(sqlite3.connect(self.sqlite_path))
-        import psycopg
-
-        return psycopg.connect(self.url)
+        return _postgres(self.url)
 
     def exists(self) -> bool:
         if self.sqlite_path:
@@ -668,15 +672,20 @@ class Database:
             with self.connect() as connection:
                 connection.execute("ANALYZE")
             return
-        import psycopg
-
-        with psycopg.connect(self.url, autocommit=True) as connection:
+        with _postgres(self.url, autocommit=True) as connection:
             connection.execute("VACUUM ANALYZE")
 
     def _admin(self):
-        import psycopg
+        return _postgres(self.admin_url, autocommit=True)
 
-        return psycopg.connect(self.admin_url, autocommit=True)
+
+def _postgres(url: str, **options):
+    import psycopg
+
+    try:
+        return psycopg.connect(url, connect_timeout=10, **options)
+    except psycopg.Error as error:
+        raise LoadTestError(f"Cannot connect to PostgreSQL ({url}): {error}") from error
 
 
 def sqlite_database(name: str) -> Database:
@@ -859,7 +868,7 @@ def report(phases: list[Phase]) -> str:
     """The results table, then the rightsnet/Datasette ratios when Datasette ran."""
     header = (
         "database", "server", "connections", "requests", "req/s", "p50 ms", "p99 ms",
-        "errors", "server CPU", "wrk CPU", "others' CPU",
+        "errors", "req/CPU-s", "server CPU", "wrk CPU", "others' CPU",
     )  # fmt: skip
     rows = []
     for phase in phases:
@@ -868,8 +877,8 @@ def report(phases: list[Phase]) -> str:
         rows.append(
             (
                 phase.database, phase.server, phase.connections, r.requests, f"{r.rps:.1f}",
-                f"{r.p50_ms:.0f}", f"{r.p99_ms:.0f}", r.errors, f"{r.server_cpu:.2f}",
-                f"{r.generator_cpu:.2f}", f"{max(others, 0):.2f}",
+                f"{r.p50_ms:.0f}", f"{r.p99_ms:.0f}", r.errors, f"{r.per_cpu_second:.1f}",
+                f"{r.server_cpu:.2f}", f"{r.generator_cpu:.2f}", f"{max(others, 0):.2f}",
             )
         )  # fmt: skip
     text = markdown_table(header, rows)
@@ -884,30 +893,37 @@ def report(phases: list[Phase]) -> str:
                 row += (
                     [
                         f"{ours.rps:.1f}",
-                        f"{ours.rps / theirs.rps:.2f}" if theirs.rps else "-",
-                        f"{theirs.p50_ms / ours.p50_ms:.2f}" if ours.p50_ms else "-",
+                        _ratio(ours.rps, theirs.rps),
+                        _ratio(theirs.p50_ms, ours.p50_ms),
+                        _ratio(ours.per_cpu_second, theirs.per_cpu_second),
                     ]
                     if ours
-                    else ["-", "-", "-"]
+                    else ["-"] * 4
                 )
             ratio_rows.append(row)
         text += "\n\n" + markdown_table(
             (
                 "connections", "Datasette req/s", "rightsnet SQLite req/s", "ratio req/s",
-                "ratio p50", "rightsnet PostgreSQL req/s", "ratio req/s", "ratio p50",
+                "ratio p50", "ratio req/CPU-s", "rightsnet PostgreSQL req/s", "ratio req/s",
+                "ratio p50", "ratio req/CPU-s",
             ),
             ratio_rows,
         )  # fmt: skip
         text += (
-            "\n\nratio req/s = rightsnet / Datasette requests per second; ratio p50 = "
-            "Datasette / rightsnet median latency (above 1: rightsnet is faster)."
+            "\n\nRatios are rightsnet / Datasette for req/s and req/CPU-s, Datasette / "
+            "rightsnet for the median latency: above 1, rightsnet is faster."
         )
     text += (
         "\n\nCPU columns: cores busy during the phase in the server's processes (with its "
         "PostgreSQL backends), in wrk, and in everything else on the machine; "
-        f"{os.cpu_count()} cores."
+        f"{os.cpu_count()} cores. req/CPU-s: requests per second of server CPU."
     )
     return text
+
+
+def _ratio(numerator: float, denominator: float) -> str:
+    ratio = numerator / denominator if denominator else float("nan")
+    return "-" if ratio != ratio else f"{ratio:.2f}"
 
 
 def connection_counts(value: str) -> list[int]:
@@ -993,6 +1009,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def interrupted(signum, frame):
         raise KeyboardInterrupt
 
+    # Both, even when started with SIGINT ignored (as `command &` in a script is).
+    signal.signal(signal.SIGINT, interrupted)
     signal.signal(signal.SIGTERM, interrupted)
     databases = []
     try:

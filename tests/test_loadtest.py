@@ -103,21 +103,28 @@ def test_wrk_results_are_read_with_every_kind_of_error_counted():
 
 
 def test_the_report_prints_rightsnet_beside_datasette_as_ratios():
-    def phase(database, server, rps, p50):
+    def phase(database, server, rps, p50, cores):
         result = loadtest.Result(rps * 10, seconds=10, p50_ms=p50, p99_ms=p50 * 3, errors=0)
+        result.server_cpu = cores
         return loadtest.Phase(database, server, 16, result)
 
     text = loadtest.report(
         [
-            phase("SQLite", "rightsnet", 300, 40),
-            phase("SQLite", "Datasette", 100, 160),
-            phase("PostgreSQL", "rightsnet", 150, 80),
+            phase("SQLite", "rightsnet", 300, 40, 1.5),
+            phase("SQLite", "Datasette", 100, 160, 1.0),
+            phase("PostgreSQL", "rightsnet", 150, 80, 1.0),
         ]
     )
 
     rows = [line for line in text.splitlines() if line.startswith("| 16 ")]
     cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
-    assert cells == ["16", "100.0", "300.0", "3.00", "4.00", "150.0", "1.50", "2.00"]
+    assert cells == [
+        "16", "100.0",
+        "300.0", "3.00", "4.00", "2.00",
+        "150.0", "1.50", "2.00", "1.50",
+    ]  # fmt: skip
+    datasette_row = next(line for line in text.splitlines() if "| Datasette |" in line)
+    assert "| 1000 " in datasette_row and "| 100.0 " in datasette_row
 
 
 def table_row(output: str, database: str) -> dict[str, str]:
