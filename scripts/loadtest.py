@@ -422,23 +422,35 @@ def server_cpu(root: int, postgres_database: str = "") -> float:
             continue
         try:
             stat = (entry / "stat").read_text()
-            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split()
+            title = (entry / "cmdline").read_bytes().decode(errors="replace")
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
         pid = int(entry.name)
         parents[pid] = int(fields[1])
         times[pid] = int(fields[11]) + int(fields[12])  # utime + stime, in ticks
-        # A backend's title: "postgres: <user> <database> <client> <state>".
-        if postgres_database and title[:1] == [b"postgres:"] and len(title) > 2:
-            if title[2].decode(errors="replace") == postgres_database:
-                backends.add(pid)
+        if postgres_database and backend_database(title) == postgres_database:
+            backends.add(pid)
     tree, grown = {root}, True
     while grown:
         children = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= children
         grown = bool(children)
     return sum(times.get(pid, 0) for pid in tree | backends) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_database(cmdline: str) -> str | None:
+    """The database of a PostgreSQL backend from its process title, which is
+    "postgres: [<cluster name>: ]<user> <database> <client> <state>"."""
+    fields = cmdline.replace("\0", " ").split()
+    if fields[:1] != ["postgres:"]:
+        return None
+    fields = fields[1:]
+    if fields and fields[0].endswith(":"):  # the cluster's name, e.g. "15/main:"
+        fields = fields[1:]
+    if len(fields) < 3 or fields[0].endswith(":"):
+        return None  # an auxiliary process: "checkpointer", "autovacuum launcher"...
+    return fields[1]
 
 
 def machine_cpu() -> tuple[float, float]:

@@ -102,6 +102,16 @@ def test_wrk_results_are_read_with_every_kind_of_error_counted():
         loadtest.parse_wrk("unable to connect to 127.0.0.1:18080 Connection refused\n")
 
 
+def test_the_server_cpu_counts_the_backends_of_its_postgresql_database_only():
+    title = loadtest.backend_database
+
+    assert title("postgres: 15/main: postgres rn_loadtest 127.0.0.1(5432) idle") == "rn_loadtest"
+    assert title("postgres: postgres rn_loadtest 127.0.0.1(5432) SELECT") == "rn_loadtest"
+    assert title("postgres: 15/main: checkpointer   ") is None
+    assert title("postgres: autovacuum launcher") is None
+    assert title("/usr/bin/python\0-m\0gunicorn\0") is None
+
+
 def test_the_report_prints_rightsnet_beside_datasette_as_ratios():
     def phase(database, server, rps, p50, cores):
         result = loadtest.Result(rps * 10, seconds=10, p50_ms=p50, p99_ms=p50 * 3, errors=0)
@@ -159,6 +169,6 @@ def test_a_short_run_serves_the_mix_with_no_error_and_drops_its_database():
     assert completed.returncode == 0, output
     row = table_row(completed.stdout, "PostgreSQL" if postgres else "SQLite")
     assert row["connections"] == "4"
-    assert int(row["requests"]) > 20, output
+    assert int(row["requests"]) >= 5, output
     assert row["errors"] == "0", output
     assert not database.exists()
