@@ -813,11 +813,25 @@ def load_rightsnet(database: Database, catalogue: Catalogue, options) -> list[Ph
         sys.executable, "-m", "gunicorn", "rightsnet.wsgi:application",
         "--bind", f"{HOST}:{port}", "--workers", str(options.workers),
     ]  # fmt: skip
-    with serving(f"rightsnet-{database.label.lower()}", command, env=env, port=port,
-                 ready_path="/ru/") as process:  # fmt: skip
-        return drive("rightsnet", database.label, port=port, paths=paths,
-                     cpu=lambda: server_cpu(process.pid, database.name),
-                     options=options)  # fmt: skip
+    try:
+        with serving(f"rightsnet-{database.label.lower()}", command, env=env, port=port,
+                     ready_path="/ru/") as process:  # fmt: skip
+            return drive("rightsnet", database.label, port=port, paths=paths,
+                         cpu=lambda: server_cpu(process.pid, database.name),
+                         options=options)  # fmt: skip
+    finally:
+        if options.redis_url:
+            forget_cache(options.redis_url, env["DJANGO_CACHE_PREFIX"])
+
+
+def forget_cache(redis_url: str, prefix: str) -> None:
+    """Delete what the run cached in Redis (every key under its own prefix)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
 
 
 def load_datasette(database: Database, catalogue: Catalogue, python: Path, options) -> list[Phase]:
