@@ -485,6 +485,10 @@ def run_wrk(
     )  # fmt: skip
     try:
         output, _ = process.communicate(timeout=seconds + 60)
+    except subprocess.TimeoutExpired as error:
+        raise LoadTestError(
+            f"wrk did not stop within {seconds + 60} s of a {seconds} s run"
+        ) from error
     finally:
         stop_process(process)
     wall = time.monotonic() - wall
