@@ -11,12 +11,13 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test migrate messages compilemessages check-translations sampledata \
-	run test ensure-chromium ensure-redis ensure-postgresql serve serve-env lint format clean
+	run test ensure-chromium ensure-redis ensure-postgresql serve serve-env loadtest lint format clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT)/ with the sample data (SQLite unless DATABASE_URL)"
 	@echo "make test       run every test (PYTEST_ARGS='-m browser' or '-m \"not browser\"' to choose)"
 	@echo "make serve      production-like: gunicorn + WhiteNoise, debug off (needs DJANGO_SECRET_KEY)"
+	@echo "make loadtest   requests/s, p50/p99 of gunicorn under load, beside Datasette (LOADTEST_ARGS='--help')"
 	@echo "make messages   update locale/*.po from the code and templates"
 	@echo "make check-translations  fail if a string in the code is missing from locale/"
 	@echo "make lint       ruff check and format check"
@@ -90,6 +91,12 @@ serve: serve-env compilemessages migrate
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput
 	$(SERVE_ENV) $(VENV)/bin/gunicorn rightsnet.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# Throughput under load: gunicorn with the production settings on a throwaway database of
+# generated organizations, driven by wrk, beside Datasette (see docs/performance.md).
+LOADTEST_ARGS ?=
+loadtest: compilemessages
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages --locale ru --locale en --ignore "$(VENV)/*" --no-obsolete
