@@ -19,6 +19,8 @@ download can never disagree. Contract of ``organization_search`` and
   links such as the export's.
 """
 
+import hashlib
+import json
 from collections import Counter
 from itertools import chain
 
@@ -32,7 +34,7 @@ from django.utils.translation import pgettext_lazy
 from rightsnet import facets
 from rightsnet.facets import SearchResult
 
-from . import search
+from . import freshness, search
 from .filters import Lookups, OrganizationFilterSet, PersonFilterSet
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
@@ -75,13 +77,20 @@ def _language(language: str | None) -> str:
 
 
 def region_tree() -> facets.RegionTree:
-    """Every region, for facets and breadcrumbs (one query)."""
-    return facets.RegionTree(facets.named(Region.objects.all(), tree=True))
+    """Every region, for facets and breadcrumbs (one query, cached)."""
+    # Siblings are sorted by their label in the current language.
+    language = translation.get_language() or ""
+    return freshness.cached(
+        f"region-lookup:{language}",
+        lambda: facets.RegionTree(facets.named(Region.objects.all(), tree=True)),
+    )
 
 
 def activity_lookup() -> dict[str, facets.Named]:
-    """Every type of work by slug (one query)."""
-    return {a.slug: a for a in facets.named(ActivityType.objects.all())}
+    """Every type of work by slug (one query, cached)."""
+    return freshness.cached(
+        "activity-lookup", lambda: {a.slug: a for a in facets.named(ActivityType.objects.all())}
+    )
 
 
 def translated_order(field: str, language: str):
@@ -136,20 +145,20 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         cleaned = filterset.params
         sort, sort_options = _sort(cleaned, filterset, ORGANIZATION_SORTS, notes)
         q = filterset.query_text
-        filtered = filterset.filter_queryset(base)
-        narrowed = _narrowed(filterset)
+        key = _filters_key(cleaned)
+        narrowed = None
+        if q:
+            narrowed = freshness.cached(
+                f"org-narrowed:{key}", lambda: _text_match_narrowed(filterset, base)
+            )
         if narrowed is not None:
             # Every filter was applied in memory: ask for the rows that passed, by id.
-            filtered = base.filter(search.ids_condition(narrowed.ids, connections[filtered.db]))
+            filtered = base.filter(search.ids_condition(narrowed.ids, connections[base.db]))
+        else:
+            filtered = filterset.filter_queryset(base)
+        order = _sort_sequence(sort, q=q, language=language, name_field="name")
         queryset = (
-            filtered.order_by(
-                *_sort_sequence(
-                    sort,
-                    q=q,
-                    language=language,
-                    name_field="name",
-                )
-            )
+            filtered.order_by(*order)
             .select_related("region")
             .prefetch_related(
                 Prefetch(
@@ -163,7 +172,26 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         chips = _organization_chips(filterset, lookups)
 
     def build_facets() -> list[facets.Facet]:
-        return _organization_facets(filterset, base, lookups, narrowed)
+        return _organization_facets(filterset, base, lookups, narrowed, key)
+
+    def ordered_ids() -> list[int]:
+        # The whole list's order, cached: any page of it, however deep and however
+        # sorted, is then 50 rows read by id. The order of names depends on the language.
+        return freshness.cached(
+            f"org-order:{key}:{sort}:{language}",
+            lambda: list(filtered.order_by(*order).values_list("pk", flat=True)),
+        )
+
+    def load_ids(ids: list[int]) -> list[Organization]:
+        rows = (
+            base.filter(pk__in=ids)
+            .select_related("region")
+            .with_public_contacts()
+            .only(*ORGANIZATION_CARD_FIELDS)
+        )
+        cards = organization_cards(rows, lookups.activities.values(), language)
+        position = {pk: i for i, pk in enumerate(ids)}
+        return sorted(cards, key=lambda org: position[org.pk])
 
     result = SearchResult(
         queryset=queryset,
@@ -179,9 +207,23 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         count_queryset=filtered,
         total=len(narrowed.ids) if narrowed is not None else None,
         list_fields=ORGANIZATION_CARD_FIELDS,
-        load_page=lambda page: organization_cards(page, lookups.activities.values(), language),
+        ordered_ids=ordered_ids,
+        load_ids=load_ids,
     )
     return result
+
+
+def _filters_key(params: dict[str, list[str]]) -> str:
+    """The cleaned text and filters (not the sort or the page), as a short cache key."""
+    chosen = {name: sorted(params.get(name, [])) for name in ("q", *ORGANIZATION_FACETS)}
+    text = json.dumps(chosen, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _text_match_narrowed(filterset, base) -> "Narrowed | None":
+    """Run the text match (``OrganizationFilterSet._text_condition``) and narrow its rows."""
+    filterset.filter_queryset(base)
+    return _narrowed(filterset)
 
 
 def organization_cards(page, activities, language: str) -> list[Organization]:
@@ -307,32 +349,41 @@ def _shared_counts(filterset, base, fields: dict[str, str]):
     return facets.grouped_counts(filterset.filter_queryset(base), shared)
 
 
-def _organization_facets(filterset, base, lookups: Lookups, narrowed: Narrowed | None):
+def _sql_facet_counts(filterset, base) -> dict:
+    """Every facet's counts (and the total, unless every facet is active) in SQL."""
+    grouped, total = _shared_counts(
+        filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
+    )
+    counts = {}
+    for name, field in (("region", "region_id"), ("kind", "kind"), ("status", "status")):
+        if field in grouped:
+            counts[name] = dict(grouped[field])
+        else:
+            counts[name] = facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+    counts["activity"] = facets.count_through(
+        Organization.activities.through.objects.all(),
+        "organization_id",
+        "activitytype_id",
+        filterset.filter_queryset(base, exclude={"activity"}),
+    )
+    counts["total"] = total
+    return counts
+
+
+def _organization_facets(filterset, base, lookups: Lookups, narrowed: Narrowed | None, key: str):
     params = filterset.params
     if narrowed is not None:
-        fields = {"region_id": "region", "kind": "kind", "status": "status"}
-
-        def counts(name, field):
-            return narrowed.counts[fields[field]]
-
-        activity_counts_by_id = narrowed.counts["activity"]
+        found = narrowed.counts
         total = len(narrowed.ids)
     else:
-        grouped, total = _shared_counts(
-            filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
-        )
+        # The same for every page and sort of these filters: cached.
+        found = freshness.cached(f"org-facets:{key}", lambda: _sql_facet_counts(filterset, base))
+        total = found["total"]
 
-        def counts(name, field):
-            if field in grouped:
-                return grouped[field]
-            return facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+    def counts(name, field):
+        return found[name]
 
-        activity_counts_by_id = facets.count_through(
-            Organization.activities.through.objects.all(),
-            "organization_id",
-            "activitytype_id",
-            filterset.filter_queryset(base, exclude={"activity"}),
-        )
+    activity_counts_by_id = found["activity"]
     labels, langs = _activity_labels(lookups)
     activity_counts = {
         slug: activity_counts_by_id.get(activity.pk, 0)
