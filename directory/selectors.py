@@ -174,12 +174,12 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
     def build_facets() -> list[facets.Facet]:
         return _organization_facets(filterset, base, lookups, narrowed, key)
 
-    def ordered_ids() -> list[int]:
-        # The whole list's order, cached: any page of it, however deep and however
-        # sorted, is then 50 rows read by id. The order of names depends on the language.
+    def page_ids(bottom: int, top: int) -> list[int]:
+        # One page's ids in list order, cached: the same for every visitor until the
+        # next write. The order of names depends on the language.
         return freshness.cached(
-            f"org-order:{key}:{sort}:{language}",
-            lambda: list(filtered.order_by(*order).values_list("pk", flat=True)),
+            f"org-page:{key}:{sort}:{language}:{bottom}:{top}",
+            lambda: _ids_in_order(filtered.order_by(*order).values_list("pk")[bottom:top]),
         )
 
     def load_ids(ids: list[int]) -> list[Organization]:
@@ -207,10 +207,22 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         count_queryset=filtered,
         total=len(narrowed.ids) if narrowed is not None else None,
         list_fields=ORGANIZATION_CARD_FIELDS,
-        ordered_ids=ordered_ids,
+        page_ids=page_ids,
         load_ids=load_ids,
     )
     return result
+
+
+def _ids_in_order(ids) -> list[int]:
+    """The ids of a ``values_list("pk")`` in its order, read through the cursor.
+
+    (Without the ORM's and modeltranslation's per-row iterators, which cost more than
+    the query on a deep page.)
+    """
+    sql, params = ids.query.sql_with_params()
+    with connections[ids.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _filters_key(params: dict[str, list[str]]) -> str:
@@ -513,11 +525,15 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
     return result
 
 
-def _person_facets(filterset, base, lookups: Lookups):
+PERSON_FACET_COLUMNS = ("organization__slug", "organization__name_ru", "organization__name_en", "n")
+
+
+def _person_facet_counts(filterset, base) -> tuple[dict, list[tuple], int | None]:
+    """Region counts, the organization facet's rows and the total, in SQL."""
     params = filterset.params
     grouped, total = _shared_counts(filterset, base, {"region": "region_id"})
     if "region_id" in grouped:
-        region_counts = grouped["region_id"]
+        region_counts = dict(grouped["region_id"])
     else:
         region_counts = facets.count_by(
             filterset.filter_queryset(base, exclude={"region"}), "region_id"
@@ -525,30 +541,42 @@ def _person_facets(filterset, base, lookups: Lookups):
     people = filterset.filter_queryset(base, exclude={"organization"})
     selected = set(params.get("organization", []))
     # One grouped query: the organizations with the most matching people, and the chosen ones.
-    rows = list(
+    rows = (
         Affiliation.objects.filter(
             person_id__in=people.order_by().values("pk"), organization__is_published=True
         )
         .order_by()
-        .values(
-            "organization_id",
-            "organization__slug",
-            "organization__name_ru",
-            "organization__name_en",
-        )
+        .values_list(*PERSON_FACET_COLUMNS[:-1])
         .annotate(n=Count("person_id", distinct=True))
         .order_by("-n", "organization__slug")
     )
+    # Read through the cursor: every organization with people, of which a few are shown.
+    sql, sql_params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        names = [column[0] for column in cursor.description]
+        at = [names.index(name) for name in PERSON_FACET_COLUMNS]
+        shown = []
+        for row in cursor.fetchall():
+            if len(shown) < ORGANIZATION_FACET_SIZE or row[at[0]] in selected:
+                shown.append(tuple(row[i] for i in at))
+    return region_counts, shown, total
+
+
+def _person_facets(filterset, base, lookups: Lookups):
+    params = filterset.params
+    # The same for every page and sort of these filters: cached.
+    chosen = {name: sorted(params.get(name, [])) for name in ("q", "region", "organization")}
+    key = hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:32]
+    region_counts, rows, total = freshness.cached(
+        f"person-facets:{key}", lambda: _person_facet_counts(filterset, base)
+    )
+    selected = set(params.get("organization", []))
     counts, choices, langs = {}, [], {}
-    for row in rows:
-        slug = row["organization__slug"]
-        if len(choices) >= ORGANIZATION_FACET_SIZE and slug not in selected:
-            continue
-        holder = Organization(
-            name_ru=row["organization__name_ru"], name_en=row["organization__name_en"]
-        )
+    for slug, name_ru, name_en, n in rows:
+        holder = Organization(name_ru=name_ru, name_en=name_en)
         text, lang = facets.label_of(holder, "name")
-        counts[slug] = row["n"]
+        counts[slug] = n
         choices.append((slug, text))
         langs[slug] = lang
     for slug, organization in lookups.organizations.items():

@@ -111,7 +111,7 @@ class SearchResult:
         total: int | None = None,
         list_fields: tuple[str, ...] = (),
         load_page: Callable[[QuerySet], list] | None = None,
-        ordered_ids: Callable[[], list[int]] | None = None,
+        page_ids: Callable[[int, int], list[int]] | None = None,
         load_ids: Callable[[list[int]], list] | None = None,
     ):
         self.queryset = queryset
@@ -128,8 +128,9 @@ class SearchResult:
         self.list_fields = list_fields
         # Reads one page of ``queryset`` (a slice) for the list; by default, as it is.
         self.load_page = load_page
-        # Or: every row's id in list order (e.g. cached), and a reader of one page's ids.
-        self.ordered_ids = ordered_ids
+        # Or: the ids of rows ``bottom:top`` in list order (e.g. cached), and a reader
+        # of the rows of those ids, in that order.
+        self.page_ids = page_ids
         self.load_ids = load_ids
         if total is not None:
             # Counted already (in memory, from the rows the text match found).
@@ -165,22 +166,21 @@ class ResultPage:
 
     def __init__(self, result: SearchResult, raw_page, per_page: int):
         self.notes: list[str] = []
-        if result.ordered_ids is not None:
-            paginator = Paginator(result.ordered_ids(), per_page, allow_empty_first_page=True)
-        else:
-            queryset = result.queryset
-            if result.list_fields:
-                queryset = queryset.only(*result.list_fields)
-            paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
-            # The selector already knows the total: reuse it instead of a second COUNT.
-            paginator.__dict__["count"] = result.total
+        queryset = result.queryset
+        if result.list_fields:
+            queryset = queryset.only(*result.list_fields)
+        paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+        # The selector already knows the total: reuse it instead of a second COUNT.
+        paginator.__dict__["count"] = result.total
         number = self._page_number(raw_page, paginator.num_pages)
         self.paginator = paginator
         self.page = paginator.page(number)
         self.params = result.params
         self.object_list = self.page.object_list
-        if result.ordered_ids is not None:
-            self.object_list = result.load_ids(list(self.object_list))
+        if result.page_ids is not None:
+            bottom = (number - 1) * per_page
+            top = min(bottom + per_page, result.total)
+            self.object_list = result.load_ids(result.page_ids(bottom, top) if top > bottom else [])
         elif result.load_page is not None:
             self.object_list = result.load_page(self.object_list)
 
