@@ -11,11 +11,12 @@ work with their counts, the home page's figures, the landing pages) are cached b
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import translation
 
 from publications.models import Publication
+from rightsnet import facets
 
 from . import freshness
 from .models import ActivityType, Affiliation, Organization, Person, Region
@@ -95,11 +96,18 @@ def activities_with_counts() -> list[ActivityType]:
 
 
 def _activities_with_counts() -> list[ActivityType]:
-    return list(
-        ActivityType.objects.annotate(
-            org_count=Count("organizations", filter=Q(organizations__is_published=True))
-        ).order_by("name")
+    # Counted on the link table alone, for the published ids (as the list's facet
+    # does): joining every link to its organization's row cost twice as much.
+    counts = facets.count_through(
+        Organization.activities.through.objects.all(),
+        "organization_id",
+        "activitytype_id",
+        Organization.objects.published(),
     )
+    activities = list(ActivityType.objects.order_by("name"))
+    for activity in activities:
+        activity.org_count = counts.get(activity.pk, 0)
+    return activities
 
 
 def recently_updated(limit: int = RECENT_LIMIT) -> list[Organization]:
