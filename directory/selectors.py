@@ -17,6 +17,12 @@ download can never disagree. Contract of ``organization_search`` and
   (affiliations with published organizations only). ``total`` is one COUNT query;
   ``facets`` run only when read; ``querystring`` is the cleaned query string for
   links such as the export's.
+
+What every visitor of the same filters sees alike is cached by ``directory.freshness``
+(unreachable after any write): the regions and types of work, the facet counts and
+total, the rows the text match found, and each page's ids in list order, which the
+list page then reads by id (``page_ids``/``load_ids``). The export streams
+``queryset`` itself.
 """
 
 import hashlib

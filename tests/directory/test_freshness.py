@@ -1,7 +1,6 @@
 """Cached public reads change the moment a write commits (``directory.freshness``)."""
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from directory import freshness, generator, services
@@ -9,13 +8,6 @@ from directory.models import Organization, Phone
 from tests.factories import ActivityTypeFactory, OrganizationFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def published_names() -> list[str]:
