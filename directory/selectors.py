@@ -55,6 +55,9 @@ PERSON_SORTS = {
     "name": pgettext_lazy("sort", "name"),
     "-updated": pgettext_lazy("sort", "recently updated"),
 }
+# Sorts that an index of published rows gives in order (directory/search_index.py,
+# the model's indexes): the order of every published organization costs one scan.
+INDEXED_SORTS = frozenset({"name", "-updated"})
 # What a result card shows (``directory/templatetags/org_cards.py``): the page reads
 # only these, not the long search text, addresses and descriptions in full.
 ORGANIZATION_CARD_FIELDS = (
@@ -189,7 +192,7 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         )
 
     def _page_ids(bottom: int, top: int) -> list[int]:
-        if narrowed is not None and sort != "relevance":
+        if narrowed is not None and sort in INDEXED_SORTS:
             # The text match's rows are known: take them in the order of every
             # published row (one index scan, shared by every search) rather than have
             # the database sort thousands of rows asked for by id.
