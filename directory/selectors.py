@@ -228,7 +228,6 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         # Count without the ranking expressions, which PostgreSQL would compute per row.
         count_queryset=filtered,
         total=len(narrowed.ids) if narrowed is not None else None,
-        list_fields=ORGANIZATION_CARD_FIELDS,
         page_ids=page_ids,
         load_ids=load_ids,
     )
