@@ -1,7 +1,7 @@
 """Cached reads of the public site that are never stale after a write.
 
 Every write to the public data (the directory and the publications: admin, import,
-commands, history restore, fixtures) adds one to ``DataVersion.number`` in the same
+commands, history restore, fixtures) adds to ``DataVersion.number`` in the same
 transaction. Cached values are stored under keys that carry that number, so a write
 makes every earlier entry unreachable at the moment it commits, on every app server
 sharing the database, whichever cache backend (Redis, or one process's memory) holds
@@ -43,8 +43,7 @@ MAX_STEP = 2**32
 
 # The version read in this request: None outside a request, {} until first read.
 _memo: ContextVar[dict | None] = ContextVar("freshness_memo", default=None)
-
-
+# Tells a cached None from no entry.
 _MISSING = object()
 
 
