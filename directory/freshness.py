@@ -1,7 +1,7 @@
 """Cached reads of the public site that are never stale after a write.
 
 Every write to the public data (the directory and the publications: admin, import,
-commands, history restore, fixtures) adds one to ``DataVersion.number`` in the same
+commands, history restore, fixtures) adds to ``DataVersion.number`` in the same
 transaction. Cached values are stored under keys that carry that number, so a write
 makes every earlier entry unreachable at the moment it commits, on every app server
 sharing the database, whichever cache backend (Redis, or one process's memory) holds
@@ -10,13 +10,25 @@ the entries. Old entries simply expire.
 Model writes bump the number through signals (``connect_signals``); set-based writes
 that send no signals (``QuerySet.update``, ``bulk_create``, raw deletes) call
 ``bump()`` themselves.
+
+The number grows by a random step, not by one: a write that is rolled back after a
+read in its own transaction cached something under its number, and a later
+committed write must never reach that entry by coming to the same number.
+
+A request reads the number once, on its first cached read (``request_started``
+opens the memo, ``request_finished`` closes it); a write in the request forgets it.
+Outside a request (commands, shells, tests) every read asks the database.
 """
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -26,31 +38,74 @@ T = TypeVar("T")
 PUBLIC_APPS = ("directory", "publications")
 # How long an entry may live after it stopped being reachable (a write made it stale).
 TIMEOUT = 60 * 60
+# Largest step of one write: some two thousand million writes fit in the column.
+MAX_STEP = 2**32
+
+# The version read in this request: None outside a request, {} until first read.
+_memo: ContextVar[dict | None] = ContextVar("freshness_memo", default=None)
+# Tells a cached None from no entry.
+_MISSING = object()
 
 
 def _model():
     return apps.get_model("directory", "DataVersion")
 
 
-def current() -> int:
-    """The data version now (one query of one row)."""
+def _read() -> int:
     model = _model()
     numbers = list(model.objects.filter(pk=1).values_list("number", flat=True))
     return numbers[0] if numbers else 0
 
 
+def current() -> int:
+    """The data version now (one query of one row, once per request)."""
+    memo = _memo.get()
+    if memo is None:
+        return _read()
+    if "number" not in memo:
+        memo["number"] = _read()
+    return memo["number"]
+
+
 def bump() -> None:
     """Count a write; call it inside the writing transaction."""
+    step = 1 + secrets.randbelow(MAX_STEP)
     model = _model()
-    if not model.objects.filter(pk=1).update(number=F("number") + 1):
-        model.objects.get_or_create(pk=1, defaults={"number": 1})
+    if not model.objects.filter(pk=1).update(number=F("number") + step):
+        model.objects.get_or_create(pk=1, defaults={"number": step})
+    memo = _memo.get()
+    if memo is not None:
+        memo.pop("number", None)
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Read the version at most once inside the block (until a write), as a request does."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _open_memo(**kwargs) -> None:
+    _memo.set({})
+
+
+def _close_memo(**kwargs) -> None:
+    _memo.set(None)
 
 
 def cached(key: str, build: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
-    """``build()``'s value for ``key`` as of the current data version (built on a miss)."""
+    """``build()``'s value for ``key`` as of the current data version (built on a miss).
+
+    ``key`` is the same for every reader that would build the same value: it names
+    everything the value depends on besides the data (the language of a sort, the
+    filters of a list). ``None`` is a value like any other.
+    """
     versioned = f"{key}:v{current()}"
-    value = cache.get(versioned)
-    if value is None:
+    value = cache.get(versioned, _MISSING)
+    if value is _MISSING:
         value = build()
         cache.set(versioned, value, timeout)
     return value
@@ -75,6 +130,8 @@ def _counts(model) -> bool:
 
 def connect_signals() -> None:
     """Bump the version on every model write of the public apps (called once, at start)."""
+    request_started.connect(_open_memo, dispatch_uid="freshness:request_started")
+    request_finished.connect(_close_memo, dispatch_uid="freshness:request_finished")
     for model in apps.get_models(include_auto_created=True):
         if not _counts(model):
             continue

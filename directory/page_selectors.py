@@ -3,20 +3,32 @@
 Every function here returns published entries only, and follows relations
 through published entries only: a draft parent, branch, partner, person or
 publisher is never listed, linked or counted.
+
+The counts and blocks that every visitor sees alike (the region tree, the types of
+work with their counts, the home page's figures, the landing pages) are cached by
+``directory.freshness``, which makes them unreachable at every write.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.utils import translation
 
 from publications.models import Publication
+from rightsnet import facets
 
+from . import freshness
 from .models import ActivityType, Affiliation, Organization, Person, Region
 
 SIMILAR_LIMIT = 5
 RECENT_LIMIT = 8
 LANDING_LIMIT = 10
+
+
+def _language() -> str:
+    """For cache keys of lists ordered by name: modeltranslation sorts in this language."""
+    return translation.get_language() or ""
 
 
 @dataclass
@@ -31,6 +43,10 @@ def region_counts(paths: dict[int, str] | None = None) -> dict[int, int]:
 
     ``paths`` (region id -> path) saves a query when the caller has the regions.
     """
+    return freshness.cached("region-counts", lambda: _region_counts(paths))
+
+
+def _region_counts(paths: dict[int, str] | None) -> dict[int, int]:
     direct = dict(
         Organization.objects.published()
         .filter(region__isnull=False)
@@ -51,8 +67,12 @@ def region_counts(paths: dict[int, str] | None = None) -> dict[int, int]:
 
 def region_tree() -> list[RegionNode]:
     """Every region as a tree of nodes with subtree counts, in two queries."""
+    return freshness.cached(f"region-tree:{_language()}", _region_tree)
+
+
+def _region_tree() -> list[RegionNode]:
     regions = list(Region.objects.order_by("depth", "name"))
-    counts = region_counts({region.pk: region.path for region in regions})
+    counts = _region_counts({region.pk: region.path for region in regions})
     nodes = {region.pk: RegionNode(region, counts.get(region.pk, 0)) for region in regions}
     roots = []
     for region in regions:
@@ -70,27 +90,47 @@ def top_regions(limit: int = 12) -> list[RegionNode]:
     return sorted(roots, key=lambda node: (-node.count, node.region.name))[:limit]
 
 
-def activities_with_counts():
-    """Every type of work with its number of published organizations."""
-    return ActivityType.objects.annotate(
-        org_count=Count("organizations", filter=Q(organizations__is_published=True))
-    ).order_by("name")
+def activities_with_counts() -> list[ActivityType]:
+    """Every type of work with its number of published organizations (``org_count``)."""
+    return freshness.cached(f"activities-with-counts:{_language()}", _activities_with_counts)
 
 
-def recently_updated(limit: int = RECENT_LIMIT):
-    return (
-        Organization.objects.published()
-        .select_related("region")
-        .order_by("-updated_at", "pk")[:limit]
+def _activities_with_counts() -> list[ActivityType]:
+    # Counted on the link table alone, for the published ids (as the list's facet
+    # does): joining every link to its organization's row cost twice as much.
+    counts = facets.count_through(
+        Organization.activities.through.objects.all(),
+        "organization_id",
+        "activitytype_id",
+        Organization.objects.published(),
+    )
+    activities = list(ActivityType.objects.order_by("name"))
+    for activity in activities:
+        activity.org_count = counts.get(activity.pk, 0)
+    return activities
+
+
+def recently_updated(limit: int = RECENT_LIMIT) -> list[Organization]:
+    return freshness.cached(
+        f"recently-updated:{limit}",
+        lambda: list(
+            Organization.objects.published()
+            .select_related("region")
+            .order_by("-updated_at", "pk")[:limit]
+        ),
     )
 
 
 def published_count() -> int:
-    return Organization.objects.published().count()
+    return freshness.cached("published-count", lambda: Organization.objects.published().count())
 
 
 def organization_detail(slug: str) -> Organization:
     """A published organization with public contacts and published relations only."""
+    return freshness.cached(f"organization:{_language()}:{slug}", lambda: _organization(slug))
+
+
+def _organization(slug: str) -> Organization:
     published = Organization.objects.published()
     queryset = (
         published.with_public_contacts()
@@ -147,13 +187,27 @@ def similar_organizations(organization: Organization, limit: int = SIMILAR_LIMIT
         return []
     if region.kind == Region.Kind.CITY and region.parent_id and len(organization.region_trail) > 1:
         region = organization.region_trail[-2]
-    return list(
+    return freshness.cached(
+        f"similar:{_language()}:{organization.pk}:{limit}",
+        lambda: _similar_organizations(organization, region, activity_ids, limit),
+    )
+
+
+def _similar_organizations(organization, region, activity_ids, limit):
+    # The ranking groups narrow rows (id and name) first; grouping the full rows of
+    # every candidate in the region cost more than the rest of the page.
+    ranked = list(
         Organization.objects.published()
         .in_region(region)
         .exclude(pk=organization.pk)
         .filter(activities__in=activity_ids)
+        .values("pk")
         .annotate(shared=Count("activities", distinct=True))
-        .select_related("region")
+        .order_by("-shared", "name", "pk")
+        .values_list("pk", "shared")[:limit]
+    )
+    by_id = (
+        Organization.objects.select_related("region")
         .prefetch_related(
             Prefetch(
                 "activities",
@@ -161,11 +215,22 @@ def similar_organizations(organization: Organization, limit: int = SIMILAR_LIMIT
                 to_attr="shared_activities",
             )
         )
-        .order_by("-shared", "name")[:limit]
+        .in_bulk([pk for pk, _shared in ranked])
     )
+    similar = []
+    for pk, shared in ranked:
+        found = by_id[pk]
+        found.shared = shared
+        similar.append(found)
+    return similar
 
 
 def person_detail(slug: str) -> Person:
+    """A published person with affiliations and publications of published entries only."""
+    return freshness.cached(f"person:{_language()}:{slug}", lambda: _person(slug))
+
+
+def _person(slug: str) -> Person:
     published_orgs = Organization.objects.published()
     queryset = (
         Person.objects.published()
@@ -193,6 +258,10 @@ def person_detail(slug: str) -> Person:
 
 def region_landing(slug: str):
     """A region with its breadcrumb, sub-regions with counts and first published groups."""
+    return freshness.cached(f"region-landing:{_language()}:{slug}", lambda: _region_landing(slug))
+
+
+def _region_landing(slug: str):
     try:
         region = Region.objects.get(slug=slug)
     except Region.DoesNotExist:
@@ -209,11 +278,18 @@ def region_landing(slug: str):
         "trail": region.ancestors(include_self=False),
         "children": children,
         "org_count": counts.get(region.pk, 0),
-        "organizations": organizations[:LANDING_LIMIT],
+        "organizations": list(organizations[:LANDING_LIMIT]),
     }
 
 
 def activity_landing(slug: str):
+    """A type of work with its count and first published groups."""
+    return freshness.cached(
+        f"activity-landing:{_language()}:{slug}", lambda: _activity_landing(slug)
+    )
+
+
+def _activity_landing(slug: str):
     try:
         activity = ActivityType.objects.get(slug=slug)
     except ActivityType.DoesNotExist:
@@ -227,5 +303,5 @@ def activity_landing(slug: str):
     return {
         "activity": activity,
         "org_count": organizations.count(),
-        "organizations": organizations[:LANDING_LIMIT],
+        "organizations": list(organizations[:LANDING_LIMIT]),
     }

@@ -49,15 +49,20 @@ _TRIGGERS = {
 LIST_INDEXES = {
     # With the id, PostgreSQL answers "the ids of published rows" from the index too.
     "org_facets_cover_idx": ("region_id, kind, status, is_published, id", False),
-    "org_name_ru_order_idx": (
+    # Of published rows only (the list shows nothing else): SQLite then reads a page,
+    # however deep, from the index alone, without looking up each row to see whether
+    # it is published (a deep page of the name order: 30 ms -> 0.3 ms).
+    "org_pub_name_ru_idx": (
         "REPLACE(REPLACE(COALESCE(NULLIF(name_ru, ''), name_en, name), 'Ё', 'Е'), 'ё', 'е')",
         True,
     ),
-    "org_name_en_order_idx": (
+    "org_pub_name_en_idx": (
         "REPLACE(REPLACE(COALESCE(NULLIF(name_en, ''), name_ru, name), 'Ё', 'Е'), 'ё', 'е')",
         True,
     ),
 }
+# Indexes above that hold published rows only.
+PUBLISHED_ONLY = frozenset({"org_pub_name_ru_idx", "org_pub_name_en_idx"})
 
 # SQLite only: the text match looks each matching id up for its region, kind and
 # status; this narrow index answers that without reading the wide row. PostgreSQL
@@ -80,11 +85,13 @@ def install_list_indexes(connection) -> None:
         for name, (columns, expression) in _list_indexes(connection).items():
             # PostgreSQL wants an expression in its own parentheses.
             body = f"({columns})" if expression and connection.vendor == "postgresql" else columns
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} ({body})")
+            where = ' WHERE "is_published"' if name in PUBLISHED_ONLY else ""
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {TABLE} ({body}){where}")
 
 
-# Replaced by a wider one; dropped by migration 0006.
-OLD_LIST_INDEXES = ("org_facets_idx",)
+# Replaced by a wider one (dropped by migration 0006), and the name orders of every
+# row, replaced by those of published rows (migration 0012).
+OLD_LIST_INDEXES = ("org_facets_idx", "org_name_ru_order_idx", "org_name_en_order_idx")
 
 
 def drop_old_list_indexes(connection) -> None:

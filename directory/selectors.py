@@ -17,8 +17,16 @@ download can never disagree. Contract of ``organization_search`` and
   (affiliations with published organizations only). ``total`` is one COUNT query;
   ``facets`` run only when read; ``querystring`` is the cleaned query string for
   links such as the export's.
+
+What every visitor of the same filters sees alike is cached by ``directory.freshness``
+(unreachable after any write): the regions and types of work, the facet counts and
+total, the rows the text match found, and each page's ids in list order, which the
+list page then reads by id (``page_ids``/``load_ids``). The export streams
+``queryset`` itself.
 """
 
+import hashlib
+import json
 from collections import Counter
 from itertools import chain
 
@@ -32,7 +40,7 @@ from django.utils.translation import pgettext_lazy
 from rightsnet import facets
 from rightsnet.facets import SearchResult
 
-from . import search
+from . import freshness, search
 from .filters import Lookups, OrganizationFilterSet, PersonFilterSet
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
@@ -47,6 +55,9 @@ PERSON_SORTS = {
     "name": pgettext_lazy("sort", "name"),
     "-updated": pgettext_lazy("sort", "recently updated"),
 }
+# Sorts that an index of published rows gives in order (directory/search_index.py,
+# the model's indexes): the order of every published organization costs one scan.
+INDEXED_SORTS = frozenset({"name", "-updated"})
 # What a result card shows (``directory/templatetags/org_cards.py``): the page reads
 # only these, not the long search text, addresses and descriptions in full.
 ORGANIZATION_CARD_FIELDS = (
@@ -75,13 +86,20 @@ def _language(language: str | None) -> str:
 
 
 def region_tree() -> facets.RegionTree:
-    """Every region, for facets and breadcrumbs (one query)."""
-    return facets.RegionTree(facets.named(Region.objects.all(), tree=True))
+    """Every region, for facets and breadcrumbs (one query, cached)."""
+    # Siblings are sorted by their label in the current language.
+    language = translation.get_language() or ""
+    return freshness.cached(
+        f"region-lookup:{language}",
+        lambda: facets.RegionTree(facets.named(Region.objects.all(), tree=True)),
+    )
 
 
 def activity_lookup() -> dict[str, facets.Named]:
-    """Every type of work by slug (one query)."""
-    return {a.slug: a for a in facets.named(ActivityType.objects.all())}
+    """Every type of work by slug (one query, cached)."""
+    return freshness.cached(
+        "activity-lookup", lambda: {a.slug: a for a in facets.named(ActivityType.objects.all())}
+    )
 
 
 def translated_order(field: str, language: str):
@@ -136,20 +154,20 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         cleaned = filterset.params
         sort, sort_options = _sort(cleaned, filterset, ORGANIZATION_SORTS, notes)
         q = filterset.query_text
-        filtered = filterset.filter_queryset(base)
-        narrowed = _narrowed(filterset)
+        key = _filters_key(cleaned)
+        narrowed = None
+        if q:
+            narrowed = freshness.cached(
+                f"org-narrowed:{key}", lambda: _text_match_narrowed(filterset, base)
+            )
         if narrowed is not None:
             # Every filter was applied in memory: ask for the rows that passed, by id.
-            filtered = base.filter(search.ids_condition(narrowed.ids, connections[filtered.db]))
+            filtered = base.filter(search.ids_condition(narrowed.ids, connections[base.db]))
+        else:
+            filtered = filterset.filter_queryset(base)
+        order = _sort_sequence(sort, q=q, language=language, name_field="name")
         queryset = (
-            filtered.order_by(
-                *_sort_sequence(
-                    sort,
-                    q=q,
-                    language=language,
-                    name_field="name",
-                )
-            )
+            filtered.order_by(*order)
             .select_related("region")
             .prefetch_related(
                 Prefetch(
@@ -163,7 +181,39 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         chips = _organization_chips(filterset, lookups)
 
     def build_facets() -> list[facets.Facet]:
-        return _organization_facets(filterset, base, lookups, narrowed)
+        return _organization_facets(filterset, base, lookups, narrowed, key)
+
+    def page_ids(bottom: int, top: int) -> list[int]:
+        # One page's ids in list order, cached: the same for every visitor until the
+        # next write. The order of names depends on the language.
+        return freshness.cached(
+            f"org-page:{key}:{sort}:{language}:{bottom}:{top}",
+            lambda: _page_ids(bottom, top),
+        )
+
+    def _page_ids(bottom: int, top: int) -> list[int]:
+        if narrowed is not None and sort in INDEXED_SORTS:
+            # The text match's rows are known: take them in the order of every
+            # published row (one index scan, shared by every search) rather than have
+            # the database sort thousands of rows asked for by id.
+            everyone = freshness.cached(
+                f"org-order:{sort}:{language}",
+                lambda: _ids_in_order(base.order_by(*order).values_list("pk")),
+            )
+            wanted = set(narrowed.ids)
+            return [pk for pk in everyone if pk in wanted][bottom:top]
+        return _ids_in_order(filtered.order_by(*order).values_list("pk")[bottom:top])
+
+    def load_ids(ids: list[int]) -> list[Organization]:
+        rows = (
+            base.filter(pk__in=ids)
+            .select_related("region")
+            .with_public_contacts()
+            .only(*ORGANIZATION_CARD_FIELDS)
+        )
+        cards = organization_cards(rows, lookups.activities.values(), language)
+        position = {pk: i for i, pk in enumerate(ids)}
+        return sorted(cards, key=lambda org: position[org.pk])
 
     result = SearchResult(
         queryset=queryset,
@@ -178,10 +228,35 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         # Count without the ranking expressions, which PostgreSQL would compute per row.
         count_queryset=filtered,
         total=len(narrowed.ids) if narrowed is not None else None,
-        list_fields=ORGANIZATION_CARD_FIELDS,
-        load_page=lambda page: organization_cards(page, lookups.activities.values(), language),
+        page_ids=page_ids,
+        load_ids=load_ids,
     )
     return result
+
+
+def _ids_in_order(ids) -> list[int]:
+    """The ids of a ``values_list("pk")`` in its order, read through the cursor.
+
+    (Without the ORM's and modeltranslation's per-row iterators, which cost more than
+    the query on a deep page.)
+    """
+    sql, params = ids.query.sql_with_params()
+    with connections[ids.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _filters_key(params: dict[str, list[str]]) -> str:
+    """The cleaned text and filters (not the sort or the page), as a short cache key."""
+    chosen = {name: sorted(params.get(name, [])) for name in ("q", *ORGANIZATION_FACETS)}
+    text = json.dumps(chosen, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _text_match_narrowed(filterset, base) -> "Narrowed | None":
+    """Run the text match (``OrganizationFilterSet._text_condition``) and narrow its rows."""
+    filterset.filter_queryset(base)
+    return _narrowed(filterset)
 
 
 def organization_cards(page, activities, language: str) -> list[Organization]:
@@ -307,32 +382,41 @@ def _shared_counts(filterset, base, fields: dict[str, str]):
     return facets.grouped_counts(filterset.filter_queryset(base), shared)
 
 
-def _organization_facets(filterset, base, lookups: Lookups, narrowed: Narrowed | None):
+def _sql_facet_counts(filterset, base) -> dict:
+    """Every facet's counts (and the total, unless every facet is active) in SQL."""
+    grouped, total = _shared_counts(
+        filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
+    )
+    counts = {}
+    for name, field in (("region", "region_id"), ("kind", "kind"), ("status", "status")):
+        if field in grouped:
+            counts[name] = dict(grouped[field])
+        else:
+            counts[name] = facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+    counts["activity"] = facets.count_through(
+        Organization.activities.through.objects.all(),
+        "organization_id",
+        "activitytype_id",
+        filterset.filter_queryset(base, exclude={"activity"}),
+    )
+    counts["total"] = total
+    return counts
+
+
+def _organization_facets(filterset, base, lookups: Lookups, narrowed: Narrowed | None, key: str):
     params = filterset.params
     if narrowed is not None:
-        fields = {"region_id": "region", "kind": "kind", "status": "status"}
-
-        def counts(name, field):
-            return narrowed.counts[fields[field]]
-
-        activity_counts_by_id = narrowed.counts["activity"]
+        found = narrowed.counts
         total = len(narrowed.ids)
     else:
-        grouped, total = _shared_counts(
-            filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
-        )
+        # The same for every page and sort of these filters: cached.
+        found = freshness.cached(f"org-facets:{key}", lambda: _sql_facet_counts(filterset, base))
+        total = found["total"]
 
-        def counts(name, field):
-            if field in grouped:
-                return grouped[field]
-            return facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+    def counts(name, field):
+        return found[name]
 
-        activity_counts_by_id = facets.count_through(
-            Organization.activities.through.objects.all(),
-            "organization_id",
-            "activitytype_id",
-            filterset.filter_queryset(base, exclude={"activity"}),
-        )
+    activity_counts_by_id = found["activity"]
     labels, langs = _activity_labels(lookups)
     activity_counts = {
         slug: activity_counts_by_id.get(activity.pk, 0)
@@ -462,11 +546,15 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
     return result
 
 
-def _person_facets(filterset, base, lookups: Lookups):
+PERSON_FACET_COLUMNS = ("organization__slug", "organization__name_ru", "organization__name_en", "n")
+
+
+def _person_facet_counts(filterset, base) -> tuple[dict, list[tuple], int | None]:
+    """Region counts, the organization facet's rows and the total, in SQL."""
     params = filterset.params
     grouped, total = _shared_counts(filterset, base, {"region": "region_id"})
     if "region_id" in grouped:
-        region_counts = grouped["region_id"]
+        region_counts = dict(grouped["region_id"])
     else:
         region_counts = facets.count_by(
             filterset.filter_queryset(base, exclude={"region"}), "region_id"
@@ -474,30 +562,42 @@ def _person_facets(filterset, base, lookups: Lookups):
     people = filterset.filter_queryset(base, exclude={"organization"})
     selected = set(params.get("organization", []))
     # One grouped query: the organizations with the most matching people, and the chosen ones.
-    rows = list(
+    rows = (
         Affiliation.objects.filter(
             person_id__in=people.order_by().values("pk"), organization__is_published=True
         )
         .order_by()
-        .values(
-            "organization_id",
-            "organization__slug",
-            "organization__name_ru",
-            "organization__name_en",
-        )
+        .values_list(*PERSON_FACET_COLUMNS[:-1])
         .annotate(n=Count("person_id", distinct=True))
         .order_by("-n", "organization__slug")
     )
+    # Read through the cursor: every organization with people, of which a few are shown.
+    sql, sql_params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        names = [column[0] for column in cursor.description]
+        at = [names.index(name) for name in PERSON_FACET_COLUMNS]
+        shown = []
+        for row in cursor.fetchall():
+            if len(shown) < ORGANIZATION_FACET_SIZE or row[at[0]] in selected:
+                shown.append(tuple(row[i] for i in at))
+    return region_counts, shown, total
+
+
+def _person_facets(filterset, base, lookups: Lookups):
+    params = filterset.params
+    # The same for every page and sort of these filters: cached.
+    chosen = {name: sorted(params.get(name, [])) for name in ("q", "region", "organization")}
+    key = hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:32]
+    region_counts, rows, total = freshness.cached(
+        f"person-facets:{key}", lambda: _person_facet_counts(filterset, base)
+    )
+    selected = set(params.get("organization", []))
     counts, choices, langs = {}, [], {}
-    for row in rows:
-        slug = row["organization__slug"]
-        if len(choices) >= ORGANIZATION_FACET_SIZE and slug not in selected:
-            continue
-        holder = Organization(
-            name_ru=row["organization__name_ru"], name_en=row["organization__name_en"]
-        )
+    for slug, name_ru, name_en, n in rows:
+        holder = Organization(name_ru=name_ru, name_en=name_en)
         text, lang = facets.label_of(holder, "name")
-        counts[slug] = row["n"]
+        counts[slug] = n
         choices.append((slug, text))
         langs[slug] = lang
     for slug, organization in lookups.organizations.items():

@@ -8,12 +8,15 @@ publisher is a draft), ``public_editors`` (published people only) and
 ``public_topics`` prefetched: read those, never ``publisher`` or ``editors``.
 """
 
+import hashlib
+import json
+
 from django.db.models import F, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from directory import search
+from directory import freshness, search
 from directory.models import ActivityType, Organization, Person
 from directory.selectors import translated_order
 from directory.templatetags.rightsnet import language_name
@@ -36,7 +39,11 @@ def language_label(code: str) -> str:
 
 
 def _lookups() -> Lookups:
-    """Series, topics, years and languages (two small queries)."""
+    """Series, topics, years and languages (three small queries, cached)."""
+    return freshness.cached("publication-lookups", _read_lookups)
+
+
+def _read_lookups() -> Lookups:
     series = {s.slug: s for s in facets.named(Series.objects.all())}
     topics = {a.slug: a for a in facets.named(ActivityType.objects.all())}
     pairs = set(
@@ -157,29 +164,47 @@ def _chips(filterset, lookups: Lookups) -> list[facets.Chip]:
     ]
 
 
-def _facets(filterset, base, lookups: Lookups):
+FIELDS = {"series": "series_id", "year": "year", "language": "language", "status": "status"}
+
+
+def _facet_counts(filterset, base) -> dict:
+    """Every facet's counts (and the total, unless every facet is active) in SQL."""
     params = filterset.params
-    fields = {"series": "series_id", "year": "year", "language": "language", "status": "status"}
-    shared = [field for name, field in fields.items() if name not in params]
+    shared = [field for name, field in FIELDS.items() if name not in params]
     grouped, total = {}, None
     if shared:
         grouped, total = facets.grouped_counts(filterset.filter_queryset(base), shared)
-
-    def counts(name):
-        field = fields[name]
+    found = {}
+    for name, field in FIELDS.items():
         if field in grouped:
-            return grouped[field]
-        return facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
-
-    series_labels, series_langs = _labels(lookups.series)
-    topic_labels, topic_langs = _labels(lookups.topics)
-    series_ids = counts("series")
-    topic_ids = facets.count_through(
+            found[name] = dict(grouped[field])
+        else:
+            found[name] = facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+    found["topic"] = facets.count_through(
         Publication.topics.through.objects.all(),
         "publication_id",
         "activitytype_id",
         filterset.filter_queryset(base, exclude={"topic"}),
     )
+    found["total"] = total
+    return found
+
+
+def _facets(filterset, base, lookups: Lookups):
+    params = filterset.params
+    # The same for every page and sort of these filters: cached.
+    chosen = {name: sorted(params.get(name, [])) for name in ("q", "topic", *FIELDS)}
+    key = hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:32]
+    found = freshness.cached(f"publication-facets:{key}", lambda: _facet_counts(filterset, base))
+    total = found["total"]
+
+    def counts(name):
+        return found[name]
+
+    series_labels, series_langs = _labels(lookups.series)
+    topic_labels, topic_langs = _labels(lookups.topics)
+    series_ids = counts("series")
+    topic_ids = found["topic"]
     years = {str(k): v for k, v in counts("year").items()}
     built = [
         facets.choice_facet(

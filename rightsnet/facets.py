@@ -92,7 +92,10 @@ class SearchResult:
       export that never reads them runs no facet query);
     - ``active_filters``: the chips; ``notes``: what was ignored or changed in the
       query string and why, translated; ``params``: the cleaned parameters that
-      every link on the page carries; ``sort`` and ``sort_options``.
+      every link on the page carries; ``sort`` and ``sort_options``;
+    - ``page_ids`` and ``load_ids`` (optional): a faster way to one page of the list,
+      the ids of rows ``bottom:top`` in list order (e.g. cached) and the rows of those
+      ids in that order; without them a page is a slice of ``queryset``.
     """
 
     def __init__(
@@ -109,8 +112,8 @@ class SearchResult:
         q: str = "",
         count_queryset: QuerySet | None = None,
         total: int | None = None,
-        list_fields: tuple[str, ...] = (),
-        load_page: Callable[[QuerySet], list] | None = None,
+        page_ids: Callable[[int, int], list[int]] | None = None,
+        load_ids: Callable[[list[int]], list] | None = None,
     ):
         self.queryset = queryset
         self.params = params
@@ -122,10 +125,8 @@ class SearchResult:
         self.q = q
         self._facet_builder = facet_builder
         self._count_queryset = count_queryset if count_queryset is not None else queryset
-        # The fields a page of the list shows (``.only()``); an export reads them all.
-        self.list_fields = list_fields
-        # Reads one page of ``queryset`` (a slice) for the list; by default, as it is.
-        self.load_page = load_page
+        self.page_ids = page_ids
+        self.load_ids = load_ids
         if total is not None:
             # Counted already (in memory, from the rows the text match found).
             self.__dict__["total"] = total
@@ -160,10 +161,7 @@ class ResultPage:
 
     def __init__(self, result: SearchResult, raw_page, per_page: int):
         self.notes: list[str] = []
-        queryset = result.queryset
-        if result.list_fields:
-            queryset = queryset.only(*result.list_fields)
-        paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+        paginator = Paginator(result.queryset, per_page, allow_empty_first_page=True)
         # The selector already knows the total: reuse it instead of a second COUNT.
         paginator.__dict__["count"] = result.total
         number = self._page_number(raw_page, paginator.num_pages)
@@ -171,8 +169,10 @@ class ResultPage:
         self.page = paginator.page(number)
         self.params = result.params
         self.object_list = self.page.object_list
-        if result.load_page is not None:
-            self.object_list = result.load_page(self.object_list)
+        if result.page_ids is not None:
+            bottom = (number - 1) * per_page
+            top = min(bottom + per_page, result.total)
+            self.object_list = result.load_ids(result.page_ids(bottom, top) if top > bottom else [])
 
     def _page_number(self, raw, num_pages: int) -> int:
         if raw in (None, ""):

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 
@@ -12,6 +13,18 @@ def _default_language():
     """Each test starts in Russian, the site's default language."""
     with translation.override("ru"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: its data is not the previous test's.
+
+    (Each test's writes are rolled back, so the data version of ``directory.freshness``
+    can come back to a number that an earlier test's pages were cached under.)
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # Browser tests (marked `browser`): real Chromium driven through Playwright's sync API

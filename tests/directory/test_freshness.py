@@ -1,20 +1,13 @@
 """Cached public reads change the moment a write commits (``directory.freshness``)."""
 
 import pytest
-from django.core.cache import cache
+from django.db import transaction
 
 from directory import freshness, generator, services
 from directory.models import Organization, Phone
 from tests.factories import ActivityTypeFactory, OrganizationFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def published_names() -> list[str]:
@@ -75,3 +68,38 @@ def test_set_based_writes_of_services_and_the_generator_count_too():
     assert len(with_demo) > len(real)
     generator.clear_synthetic()
     assert published_names() == real
+
+
+def test_within_a_request_the_version_is_read_once_and_a_write_is_still_seen():
+    OrganizationFactory(name_en="Alpha")
+    with freshness.snapshot():
+        assert published_names() == ["Alpha"]
+        version = freshness.current()
+        OrganizationFactory(name_en="Beta")
+        assert freshness.current() != version
+        assert published_names() == ["Alpha", "Beta"]
+
+
+def test_a_rolled_back_write_never_lends_its_number_to_a_later_one():
+    OrganizationFactory(name_en="Alpha")
+    assert published_names() == ["Alpha"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        OrganizationFactory(name_en="Ghost")
+        # Read inside the failing transaction: cached under its number.
+        assert published_names() == ["Alpha", "Ghost"]
+        ghost_version = freshness.current()
+        raise RuntimeError("rolled back")
+    OrganizationFactory(name_en="Beta")
+    assert freshness.current() != ghost_version
+    assert published_names() == ["Alpha", "Beta"]
+
+
+def test_none_is_cached_like_any_value():
+    calls = []
+
+    def build():
+        calls.append(1)
+
+    assert freshness.cached("test:none", build) is None
+    assert freshness.cached("test:none", build) is None
+    assert len(calls) == 1

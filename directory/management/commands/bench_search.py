@@ -1,50 +1,90 @@
-"""Benchmark the organizations list page (faceted search) at 20,000 organizations.
+"""Benchmark every public page type at 20,000 organizations.
 
 Runs in a throwaway database, never the one in use: created like Django's test
 database for the configured backend, as ``<name>_bench_search`` on PostgreSQL or
 ``var/bench_search.sqlite3`` on SQLite, filled by
 ``directory.generator.generate_directory``, vacuumed and analysed, then dropped
 unless ``--keepdb`` (which also reuses an earlier one, skipping the generation).
-Each scenario is requested through Django's test client, with the garbage collector
-set up as in a server process (``rightsnet.runtime``): a few warm-up requests,
-then ``--requests`` timed ones; it prints the median and 90th percentile server
-time (wall clock, and this process's CPU time, which excludes waiting for a busy
-CPU and, on PostgreSQL, the database server's own work), the number of SQL queries
-and the bytes of HTML.
+
+Each page (home, the organizations list with each filter alone and combined, every
+sort, a deep page, the detail and landing pages, people, publications, about) is
+requested through Django's test client, with the garbage collector set up as in a
+server process (``rightsnet.runtime``), twice over:
+
+- **hit**: a few warm-up requests, then ``--requests`` timed ones with the cache
+  as they left it (what a visitor sees between two writes);
+- **miss**: the cache cleared before each timed request (not timed), so every
+  cached block is built again (the first visitor after a write).
+
+It prints, for each, the median and 90th percentile server time (wall clock), the
+number of SQL queries and the bytes of HTML, and whether both paths gave the same
+page (``same``: a cached block must render the same bytes as a fresh one).
 """
 
 import os
 import statistics
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.http import QueryDict
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from directory import generator
-from directory.models import Organization
-from directory.selectors import organization_search
+from directory.models import Organization, Person
+from publications.models import Publication
 from rightsnet.runtime import tune_garbage_collector
 
-BENCH_QUERY = [
-    ("q", "солдатских матерей"),
-    ("region", "russia"),
-    ("activity", "legal-defense"),
-    ("activity", "monitoring"),
-]
-SCENARIOS = [
-    ("q + region + two activities", BENCH_QUERY),
-    ("no filter", []),
-    ("region + two activities", BENCH_QUERY[1:]),
-    ("q only (one common word)", [("q", "Хельсинкская")]),
-    ("Latin q (transliteration)", [("q", "Nadezhda")]),
-    # Matches every organization: past the in-memory limit of directory/filters.py.
-    ("q matching every organization", [("q", "пра")]),
+# Query strings of the organizations list: each filter alone, then combined.
+LIST_SCENARIOS = [
+    ("list: no filter", []),
+    ("list: q (common word)", [("q", "права")]),
+    ("list: q (rare words)", [("q", "солдатских матерей")]),
+    ("list: q (Latin)", [("q", "Nadezhda")]),
+    ("list: region", [("region", "russia")]),
+    ("list: region (city)", [("region", "tomsk")]),
+    ("list: activity", [("activity", "monitoring")]),
+    ("list: kind", [("kind", "ngo")]),
+    ("list: status", [("status", "inactive")]),
+    ("list: status + kind", [("status", "active"), ("kind", "group")]),
+    ("list: region + activity", [("region", "russia"), ("activity", "legal-defense")]),
+    (
+        "list: region + two activities",
+        [("region", "russia"), ("activity", "legal-defense"), ("activity", "monitoring")],
+    ),
+    (
+        "list: q + region + 2 activities",
+        [
+            ("q", "солдатских матерей"),
+            ("region", "russia"),
+            ("activity", "legal-defense"),
+            ("activity", "monitoring"),
+        ],
+    ),
+    (
+        "list: all five filters",
+        [
+            ("q", "права"),
+            ("region", "russia"),
+            ("activity", "legal-defense"),
+            ("kind", "group"),
+            ("status", "active"),
+        ],
+    ),
+    ("list: sort=name", [("sort", "name")]),
+    ("list: sort=-updated", [("sort", "-updated")]),
+    ("list: sort=founded", [("sort", "founded")]),
+    ("list: q + sort=relevance", [("q", "права"), ("sort", "relevance")]),
+    ("list: q + sort=name", [("q", "права"), ("sort", "name")]),
+    ("list: q + sort=-updated", [("q", "права"), ("sort", "-updated")]),
+    ("list: q + sort=founded", [("q", "права"), ("sort", "founded")]),
+    ("list: deep page (300)", [("page", "300")]),
+    ("list: kind + deep page", [("kind", "group"), ("page", "200")]),
 ]
 
 
@@ -55,7 +95,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 class Command(BaseCommand):
-    help = "Time the organizations list with q, a region and two activities at 20,000 orgs."
+    help = "Time every public page type at 20,000 organizations (cache hit and miss)."
 
     def add_arguments(self, parser):
         parser.add_argument("--orgs", type=int, default=20_000)
@@ -66,6 +106,9 @@ class Command(BaseCommand):
             "--keepdb", action="store_true", help="Keep the benchmark database (and reuse it)."
         )
         parser.add_argument("--language", default="ru", choices=["ru", "en"])
+        parser.add_argument(
+            "--only", default="", help="Only the pages whose label contains this text."
+        )
 
     def handle(self, *args, **options):
         # Its own database, never the test runner's test_<name> (pytest would drop it).
@@ -100,44 +143,114 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
+    def pages(self, language: str) -> list[tuple[str, str]]:
+        """``(label, url)`` of every page type, with the richest entries as samples."""
+        root = f"/{language}"
+        published = Organization.objects.published()
+        # The organization with the most relations: partners, branches, people.
+        organization = (
+            published.annotate(
+                n=Count("partners", distinct=True)
+                + Count("branches", distinct=True)
+                + Count("affiliations", distinct=True)
+            )
+            .order_by("-n", "pk")
+            .first()
+        )
+        person = (
+            Person.objects.published()
+            .annotate(n=Count("affiliations"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        publication = (
+            Publication.objects.published()
+            .annotate(n=Count("editors"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        pages = [("home", f"{root}/")]
+        for label, query in LIST_SCENARIOS:
+            search = "?" + urlencode(query) if query else ""
+            pages.append((label, f"{root}/organizations/{search}"))
+        pages += [
+            ("organization (most relations)", organization.get_absolute_url()),
+            ("region list", f"{root}/regions/"),
+            ("region page (country)", f"{root}/regions/russia/"),
+            ("region page (city)", f"{root}/regions/moscow/"),
+            ("type of work list", f"{root}/activities/"),
+            ("type of work page", f"{root}/activities/legal-defense/"),
+            ("people list", f"{root}/people/"),
+            ("people: q", f"{root}/people/?q=" + "права"),
+            ("person (most affiliations)", person.get_absolute_url()),
+            ("publications list", f"{root}/publications/"),
+            ("publication (most editors)", publication.get_absolute_url()),
+            ("about", f"{root}/about/"),
+        ]
+        return [(label, url) for label, url in pages if options_only(self.only, label)]
+
     def _run(self, options):
         client = Client()
         tune_garbage_collector()  # as rightsnet/wsgi.py does in every server process
         language = options["language"]
+        self.only = options["only"]
         total = Organization.objects.count()
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
         self.stdout.write(
             f"\n{connection.vendor} {connection.settings_dict['NAME']}: {total} organizations; "
-            f"{options['requests']} timed requests per scenario; load average {load:.2f}\n"
+            f"cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; "
+            f"{options['requests']} timed requests per page and path; "
+            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n"
         )
         header = (
-            f"{'scenario':32} {'results':>7} {'median':>8} {'p90':>8} {'cpu med':>8} "
-            f"{'queries':>7} {'html':>8}"
+            f"{'page':34} {'hit med':>8} {'hit p90':>8} {'miss med':>8} {'miss p90':>8} "
+            f"{'q hit':>5} {'q miss':>6} {'bytes':>7} {'same':>4}"
         )
         self.stdout.write(header)
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
-            for label, query in SCENARIOS:
-                url = f"/{language}/organizations/" + ("?" + urlencode(query) if query else "")
-                self._scenario(client, label, url, options)
+            for label, url in self.pages(language):
+                self._page(client, label, url, options)
 
-    def _scenario(self, client, label, url, options):
-        for _ in range(options["warmup"]):
-            client.get(url)
-        walls, cpus = [], []
+    def _timed(self, client, url, options, *, clear: bool) -> list[float]:
+        walls = []
         for _ in range(options["requests"]):
-            wall, cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            cpus.append(time.process_time() - cpu)
+            if clear:
+                cache.clear()
+            wall = time.perf_counter()
+            client.get(url)
             walls.append(time.perf_counter() - wall)
+        return walls
+
+    def _captured(self, client, url, *, clear: bool):
+        if clear:
+            cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        if response.status_code != 200:
-            self.stderr.write(f"{url}: HTTP {response.status_code}")
+        return response, len(queries.captured_queries)
+
+    def _page(self, client, label, url, options):
+        for _ in range(options["warmup"]):
+            client.get(url)
+        hits = self._timed(client, url, options, clear=False)
+        hit_response, hit_queries = self._captured(client, url, clear=False)
+        misses = self._timed(client, url, options, clear=True)
+        miss_response, miss_queries = self._captured(client, url, clear=True)
+        if hit_response.status_code != 200 or miss_response.status_code != 200:
+            self.stderr.write(
+                f"{label} {url}: HTTP {hit_response.status_code}/{miss_response.status_code}"
+            )
             return
-        params = QueryDict(urlsplit(url).query)
-        results = organization_search(params=params, language=options["language"]).total
+        same = "yes" if hit_response.content == miss_response.content else "NO"
         self.stdout.write(
-            f"{label:32} {results:>7} {statistics.median(walls) * 1000:>6.1f}ms "
-            f"{percentile(walls, 0.9) * 1000:>6.1f}ms {statistics.median(cpus) * 1000:>6.1f}ms "
-            f"{len(queries.captured_queries):>7} {len(response.content):>8}"
+            f"{label:34} {ms(statistics.median(hits))} {ms(percentile(hits, 0.9))} "
+            f"{ms(statistics.median(misses))} {ms(percentile(misses, 0.9))} "
+            f"{hit_queries:>5} {miss_queries:>6} {len(hit_response.content):>7} {same:>4}"
         )
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:>6.1f}ms"
+
+
+def options_only(only: str, label: str) -> bool:
+    return not only or only in label
