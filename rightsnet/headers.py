@@ -8,6 +8,8 @@ JSON-LD block). WhiteNoise answers static files before the middleware runs, so
 Permissions-Policy.
 """
 
+import re
+
 # Browser features the site never uses, denied to it and to anything it might embed.
 DENIED_FEATURES = (
     "accelerometer",
@@ -52,3 +54,11 @@ def static_file_headers(headers, path: str, url: str) -> None:
 
     headers["Content-Security-Policy"] = build_policy()
     headers["Permissions-Policy"] = PERMISSIONS_POLICY
+
+
+def without_nonce(content: bytes) -> bytes:
+    """A page's bytes without its nonce attributes, which are new in every response.
+
+    For comparing two renderings of one page (a cached block against a fresh one).
+    """
+    return re.sub(rb' nonce="[^"]*"', b"", content)
