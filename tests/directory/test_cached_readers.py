@@ -6,6 +6,7 @@ before reading them; every cached block renders the same page as a fresh one.
 """
 
 import datetime
+import re
 
 import pytest
 from django.db.models import Count
