@@ -32,7 +32,14 @@ def _export_response(request, *, fmt: str, selector, build):
         export.start()
     except DatabaseError as error:
         return _export_failed(request, error, language)
-    response = StreamingHttpResponse(export.stream(fmt), content_type=exports.CONTENT_TYPES[fmt])
+    if request.method == "HEAD":
+        # No body to send: the export could start, which is what HEAD can tell; its
+        # query is let go of now rather than when the server closes the response.
+        export.close()
+        body = iter(())
+    else:
+        body = export.stream(fmt)
+    response = StreamingHttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
     # Exports change with every edit and can be large: never kept by a cache.
     response["Cache-Control"] = "no-store"

@@ -109,6 +109,10 @@ class Export:
             raise
         self.rows = _Started(first, rows)
 
+    def close(self) -> None:
+        """Let go of the rows' query (a cursor or a COPY) when they will not be read."""
+        _close(self.rows)
+
     def stream(self, fmt: str) -> Iterator[bytes]:
         pieces = stream_json(self) if fmt == "json" else stream_csv(self)
         return _Stream(_gc_paused_steps(pieces), self.rows)

@@ -159,11 +159,21 @@ def test_a_download_closed_unread_lets_go_of_the_database(client, name, monkeypa
     for fmt in ("csv", "json"):
         response = client.get(url.format(lang="en", fmt=fmt))
         assert response.status_code == 200
-        response.close()  # unread: a HEAD request, or a client gone before the first byte
-        if connection.vendor == "postgresql":
-            info = connection.connection.info
-            assert info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_cursors")
-                assert cursor.fetchone() == (0,)
-        assert OrganizationFactory._meta.model.objects.count() == 3
+        response.close()  # unread: a client gone before the first byte
+        assert_connection_free(3)
+        # HEAD answers as GET would, and its query is let go of without a close.
+        head = client.head(url.format(lang="en", fmt=fmt))
+        assert head.status_code == 200
+        assert head["Content-Disposition"].startswith("attachment;")
+        assert_connection_free(3)
+
+
+def assert_connection_free(organizations: int) -> None:
+    """No query of the export still holds the connection."""
+    if connection.vendor == "postgresql":
+        info = connection.connection.info
+        assert info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors")
+            assert cursor.fetchone() == (0,)
+    assert OrganizationFactory._meta.model.objects.count() == organizations
