@@ -12,11 +12,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminURLFieldWidget
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -40,14 +41,64 @@ admin.site.index_title = _("Directory and publications")
 IMPORT_PERMISSION = "directory.import_organizations"
 
 
-class StaffHistoryAdmin(SimpleHistoryAdmin):
+class CleanQueryAdmin(admin.ModelAdmin):
+    """Lists and searches that answer any query string, NUL bytes included.
+
+    PostgreSQL refuses text with a NUL byte in any query, so a filter or search
+    parameter carrying one would fail the whole list: it is left out instead, with a
+    warning that says so. The autocomplete of related fields searches through
+    ``get_search_results``, which reads the term without its NUL bytes.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            kept = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    self.message_user(
+                        request,
+                        gettext("“%(name)s” was ignored: it contained a NUL character.")
+                        % {"name": key.replace("\x00", "")[:60]},
+                        messages.WARNING,
+                    )
+                else:
+                    kept.setlist(key, values)
+            kept._mutable = False
+            request.GET = kept
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", " "))
+
+
+def _valid_pk(model, value) -> bool:
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
+class StaffHistoryAdmin(CleanQueryAdmin, SimpleHistoryAdmin):
     """History pages for whoever may view the entry; reverting only for who may change it."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        # An id that is no id (e.g. text in the address) is no entry, not a server error.
+        if not _valid_pk(self.model, object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history hides the Revert button from view-only users but would still
         # save a POST: refuse it outright.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        if not (_valid_pk(self.model, object_id) and _valid_pk(history.model, version_id)):
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

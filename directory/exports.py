@@ -20,17 +20,21 @@ built by the column modules (``directory.columns``, ``directory.person_columns``
   formulas neutralised (``columns.neutralise``);
 - JSON: one array of objects keyed by the English column keys; numbers are
   numbers, empty values ``null`` or ``""``, several values a list of strings;
-- the header (or ``[``) leaves before the first query runs, then output is sent in
-  pieces of ``ROWS_PER_PIECE`` rows, so memory stays flat. That needs a WSGI server
-  (gunicorn, as deployed): under ASGI Django would read a synchronous stream whole;
+- ``Export.start()`` runs the export's first queries (up to its first chunk of rows)
+  before the response is made, so an export that cannot start is an error response
+  with a status and a message (``directory/export_views.py``), not a broken file;
+- then the header (or ``[``) leaves and output is sent in pieces of
+  ``ROWS_PER_PIECE`` rows, so memory stays flat. That needs a WSGI server (gunicorn,
+  as deployed): under ASGI Django would read a synchronous stream whole;
 - Python's cycle collector is paused while a piece is made (``_gc_paused_steps``).
 
-A failure while streaming cannot be reported with a status code any more (the
-``200`` has left). The export then ends with an explicit error line (CSV: a row
+A failure later, while streaming, cannot be reported with a status code any more
+(the ``200`` has left). The export then ends with an explicit error line (CSV: a row
 whose only cell starts with ``ERROR``; JSON: an ``{"error": ...}`` object after the
-last row and no closing ``]``, so the file no longer parses), logs the exception,
-and re-raises it so that the server aborts the response: a browser or ``curl``
-reports an incomplete download rather than a complete-looking file.
+last row and no closing ``]``, so the file no longer parses), which asks to download
+it again only when the error was transient (``rightsnet.dberrors``), logs the
+exception, and re-raises it so that the server aborts the response: a browser or
+``curl`` reports an incomplete download rather than a complete-looking file.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ import logging
 import re
 from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain, islice
 from operator import itemgetter
@@ -57,6 +61,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from publications import columns as publication_columns
+from rightsnet.dberrors import is_transient
 from rightsnet.facets import SearchResult
 
 from . import columns, person_columns
@@ -85,10 +90,75 @@ class Export:
     def filename(self, fmt: str) -> str:
         return f"rightsnet-{self.name}-{self.lang}-{timezone.localdate().isoformat()}.{fmt}"
 
+    def start(self) -> None:
+        """Run the first queries now: read the first row (and with it the first chunk).
+
+        A database error raises here, before any byte of the file is made, where the
+        view can still answer with a status and a message. The row read is put back
+        in front of the others; the rows are closed when the stream is.
+        """
+        rows = iter(self.rows)
+        try:
+            with _gc_paused():  # the first row is part of the first piece
+                first = next(rows)
+        except StopIteration:
+            self.rows = ()
+            return
+        except BaseException:
+            _close(rows)
+            raise
+        self.rows = _Started(first, rows)
+
+    def close(self) -> None:
+        """Let go of the rows' query (a cursor or a COPY) when they will not be read."""
+        _close(self.rows)
+
     def stream(self, fmt: str) -> Iterator[bytes]:
-        if fmt == "json":
-            return _gc_paused_steps(stream_json(self))
-        return _gc_paused_steps(stream_csv(self))
+        pieces = stream_json(self) if fmt == "json" else stream_csv(self)
+        return _Stream(_gc_paused_steps(pieces), self.rows)
+
+
+def _close(rows) -> None:
+    close = getattr(rows, "close", None)
+    if close is not None:
+        close()
+
+
+class _Started:
+    """Rows whose first one was read by ``Export.start()``: it, then the rest."""
+
+    def __init__(self, first, rest: Iterator):
+        self.first, self.rest = first, rest
+
+    def __iter__(self) -> Iterator:
+        return chain((self.first,), self.rest)
+
+    def close(self) -> None:
+        _close(self.rest)
+
+
+class _Stream:
+    """The response's bytes; closing it closes the rows too, even before the first piece.
+
+    A generator that never ran ignores ``close()``, so a response closed unread (a
+    HEAD request, a client gone at once) would otherwise leave a started export's
+    cursor or COPY open on the connection.
+    """
+
+    def __init__(self, pieces: Iterator[bytes], rows):
+        self.pieces, self.rows = pieces, rows
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self.pieces)
+
+    def close(self) -> None:
+        try:
+            self.pieces.close()
+        finally:
+            _close(self.rows)
 
 
 def _gc_paused_steps(pieces: Iterator[bytes]) -> Iterator[bytes]:
@@ -102,18 +172,24 @@ def _gc_paused_steps(pieces: Iterator[bytes]) -> Iterator[bytes]:
     """
     try:
         while True:
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
+            with _gc_paused():
                 piece = next(pieces, None)
-            finally:
-                if enabled:
-                    gc.enable()
             if piece is None:
                 return
             yield piece
     finally:
         pieces.close()
+
+
+@contextmanager
+def _gc_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _pieces(rows: Iterable, size: int) -> Iterator[list]:
@@ -122,11 +198,17 @@ def _pieces(rows: Iterable, size: int) -> Iterator[list]:
         yield piece
 
 
-def incomplete_message(lang: str) -> str:
+def incomplete_message(lang: str, error: BaseException) -> str:
+    """The last line of an export that failed midway: "again" only where it can help."""
     with translation.override(lang):
+        if is_transient(error):
+            return gettext(
+                "ERROR: the export stopped before the end and this file is incomplete. "
+                "Please download it again."
+            )
         return gettext(
             "ERROR: the export stopped before the end and this file is incomplete. "
-            "Please download it again."
+            "The fault is on our side and has been recorded."
         )
 
 
@@ -160,9 +242,9 @@ def stream_csv(export: Export) -> Iterator[bytes]:
             lines = [line(row) for row in piece]
             lines.append("")  # the last record's line end
             yield CRLF.join(lines).encode("utf-8")
-    except Exception:
+    except Exception as error:
         logger.exception("CSV export of %s failed while streaming", export.name)
-        yield (csv_line([incomplete_message(export.lang)]) + CRLF).encode("utf-8")
+        yield (csv_line([incomplete_message(export.lang, error)]) + CRLF).encode("utf-8")
         raise
 
 
@@ -238,9 +320,9 @@ def stream_json(export: Export) -> Iterator[bytes]:
             data = separator + b",\n".join(map(orjson.dumps, piece))
             separator = b",\n"
             yield data
-    except Exception:
+    except Exception as error:
         logger.exception("JSON export of %s failed while streaming", export.name)
-        yield b"\n" + orjson.dumps({"error": incomplete_message(export.lang)}) + b"\n"
+        yield b"\n" + orjson.dumps({"error": incomplete_message(export.lang, error)}) + b"\n"
         raise
     yield b"\n]\n"
 

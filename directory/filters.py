@@ -86,6 +86,7 @@ class SearchFilterSet(FacetFilterSet):
 
     single_valued = frozenset({"q", "region", "sort"})
     max_lengths = {"q": search.MAX_QUERY_LENGTH}
+    word_params = {"q": search.terms}
     region_field = "region"
 
     def __init__(self, data=None, queryset=None, *, lookups: Lookups, **kwargs):

@@ -22,7 +22,7 @@ from functools import cache
 
 import snowballstemmer
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import StrIndex
 
 from rightsnet.text import fold_latin, has_cyrillic, normalize, words
@@ -109,28 +109,29 @@ def text_filter(q: str, field: str = "search_text", *, fts_table: str | None = N
     return condition
 
 
-def word_start_score(q: str, field: str = "search_text") -> Expression:
-    """How many query words start a word of the text (a portable relevance signal)."""
+def relevance_order(q: str, field: str = "search_text") -> list[OrderBy]:
+    """The relevance sort of ``q``: ``ORDER BY`` terms, none when ``q`` has no words.
+
+    First how many query words start a word of the text, then where the first query
+    word first appears (names come first in the text). A query without words ranks
+    nothing: a constant would be written ``ORDER BY 0``, which PostgreSQL reads as a
+    column position and refuses.
+    """
+    found = terms(q)
+    if not found:
+        return []
     score: Expression = Value(0)
-    for term in terms(q):
+    for term in found:
         starts = Q()
         for variant in term.variants:
             starts |= Q(**{f"{field}__contains": f" {variant}"})
         score = score + Case(When(starts, then=Value(1)), default=Value(0))
-    return score
-
-
-def first_position(q: str, field: str = "search_text") -> Expression:
-    """Where the first query word first appears: names come first in the text."""
-    found = terms(q)
-    if not found:
-        return Value(0, output_field=IntegerField())
-    variants = found[0].variants
     whens = [
         When(**{f"{field}__contains": variant}, then=StrIndex(field, Value(variant)))
-        for variant in variants
+        for variant in found[0].variants
     ]
-    return Case(*whens, default=Value(0), output_field=IntegerField())
+    position = Case(*whens, default=Value(0), output_field=IntegerField())
+    return [score.desc(), position.asc()]
 
 
 def ids_condition(ids: list[int], connection) -> Q:

@@ -119,8 +119,7 @@ def _sort_sequence(sort: str, *, q: str, language: str, name_field: str) -> list
     name = translated_order(name_field, language)
     if sort == "relevance":
         return [
-            search.word_start_score(q).desc(),
-            search.first_position(q).asc(),
+            *search.relevance_order(q),
             name.asc(),
             F("pk").asc(),
         ]
@@ -462,7 +461,8 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
     """Published people matching ``params``, with facets; see the module docstring."""
     language = _language(language)
     with translation.override(language):
-        requested = (
+        # The chosen organizations' slugs, cleaned as the FilterSet will clean them.
+        requested = facets.clean_values(
             params.getlist("organization")
             if hasattr(params, "getlist")
             else list(params.get("organization", []))
@@ -472,7 +472,7 @@ def person_search(*, params, language: str | None = None) -> SearchResult:
             organizations = {
                 o.slug: o
                 for o in Organization.objects.published()
-                .filter(slug__in=[str(s)[:100] for s in requested[:50]])
+                .filter(slug__in=[s[:100] for s in requested[:50]])
                 .only("id", "slug", "name_ru", "name_en")
             }
         lookups = Lookups(regions=region_tree(), organizations=organizations)

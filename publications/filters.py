@@ -44,6 +44,7 @@ class PublicationFilterSet(FacetFilterSet):
 
     single_valued = frozenset({"q", "sort"})
     max_lengths = {"q": search.MAX_QUERY_LENGTH}
+    word_params = {"q": search.terms}
 
     class Meta:
         model = Publication

@@ -58,8 +58,7 @@ def _sort_sequence(sort: str, q: str, language: str) -> list:
     title = translated_order("title", language)
     if sort == "relevance":
         return [
-            search.word_start_score(q).desc(),
-            search.first_position(q).asc(),
+            *search.relevance_order(q),
             title.asc(),
             F("pk").asc(),
         ]

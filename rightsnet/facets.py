@@ -239,6 +239,17 @@ def truncate(value: str, length: int = NOTE_VALUE_LENGTH) -> str:
     return value if len(value) <= length else value[: length - 1] + "…"
 
 
+def clean_values(values: Iterable) -> list[str]:
+    """Query-string values as every filter reads them: NUL bytes and surplus space out,
+    empty values and repeats dropped (PostgreSQL refuses text with NUL in any query)."""
+    cleaned: list[str] = []
+    for value in values:
+        value = " ".join(str(value).replace("\x00", " ").split())
+        if value and value not in cleaned:
+            cleaned.append(value)
+    return cleaned
+
+
 class FacetFilterSet(django_filters.FilterSet):
     """A FilterSet that cleans leniently and can leave facets out.
 
@@ -253,6 +264,9 @@ class FacetFilterSet(django_filters.FilterSet):
     single_valued: frozenset[str] = frozenset({"q"})
     extra_params: tuple[str, ...] = ("sort",)
     max_lengths: dict[str, int] = {}
+    # Text searches: parameter -> its words as the search reads them. A search with no
+    # words (only punctuation or symbols) is no search: dropped with a note.
+    word_params: dict[str, Callable[[str], list]] = {}
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         self.notes: list[str] = []
@@ -291,11 +305,7 @@ class FacetFilterSet(django_filters.FilterSet):
         for name in names:
             if name not in raw:
                 continue
-            values = []
-            for value in raw.getlist(name):
-                value = " ".join(str(value).replace("\x00", " ").split())
-                if value and value not in values:
-                    values.append(value)
+            values = clean_values(raw.getlist(name))
             if not values:
                 continue
             label = self._label(name)
@@ -316,6 +326,18 @@ class FacetFilterSet(django_filters.FilterSet):
                             % {"filter": label, "limit": limit}
                         )
                         values[i] = value[:limit].strip()
+            words_of = self.word_params.get(name)
+            if words_of is not None:
+                for value in values:
+                    if not words_of(value):
+                        self.notes.append(
+                            gettext(
+                                "“%(value)s” has no letters or digits to search for: "
+                                "showing everything."
+                            )
+                            % {"value": truncate(value)}
+                        )
+                values = [value for value in values if words_of(value)]
             known = self.choices_for(name)
             if known is not None:
                 for value in values:
