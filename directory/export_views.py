@@ -9,15 +9,12 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from publications.selectors import publication_search
-from rightsnet.dberrors import is_transient
+from rightsnet.dberrors import RETRY_AFTER_SECONDS, is_transient
 
 from . import exports
 from .selectors import organization_search, person_search
 
 logger = logging.getLogger(__name__)
-
-# Seconds a client is asked to wait before trying an export again after a transient error.
-RETRY_AFTER = 30
 
 
 def _export_response(request, *, fmt: str, selector, build):
@@ -66,7 +63,7 @@ def _export_failed(request, error: DatabaseError, language: str):
     )
     response["Cache-Control"] = "no-store"
     if transient:
-        response["Retry-After"] = str(RETRY_AFTER)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

@@ -13,8 +13,11 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 # system error; and lock_not_available (lock_timeout, NOWAIT).
 TRANSIENT_SQLSTATE_CLASSES = frozenset({"08", "40", "53", "57", "58"})
 TRANSIENT_SQLSTATES = frozenset({"55P03"})
-# SQLite's primary result codes SQLITE_BUSY and SQLITE_LOCKED.
-TRANSIENT_SQLITE_CODES = frozenset({5, 6})
+# SQLite's primary result codes SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR and
+# SQLITE_CANTOPEN (the database file is busy or out of reach, not a wrong query).
+TRANSIENT_SQLITE_CODES = frozenset({5, 6, 10, 14})
+# What a response that can be tried again tells the client (Retry-After, seconds).
+RETRY_AFTER_SECONDS = 30
 
 
 def is_transient(exc: BaseException) -> bool:
