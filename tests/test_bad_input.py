@@ -25,6 +25,7 @@ from django.conf import settings as django_settings
 from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import SlugConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +33,7 @@ from hypothesis import strategies as st
 
 from directory.models import ActivityType, Organization, Person, Region
 from publications.models import Publication, Series
+from rightsnet.sitemaps import SITEMAPS
 from tests.pages_data import build_world
 from tests.staff import staff_user
 
@@ -102,6 +104,9 @@ def _walk(patterns, namespace="", prefix="", localized=False):
                 localized=localized,
             ),
         )
+
+
+SLUG_REGEX = SlugConverter.regex
 
 
 def _group_regex(regex: str, name: str) -> str:
@@ -275,7 +280,10 @@ def assert_answered(status: int, body: bytes, path: str, query: str) -> None:
 
 @pytest.fixture
 def slugs():
-    """The world's real slugs of every kind: a detail pattern gets real and random ones."""
+    """The world's real slugs of every kind and the sitemap's section names.
+
+    A pattern's slug argument (a detail page, a sitemap section) gets real and random ones.
+    """
     build_world()
     return sorted(
         {
@@ -285,6 +293,7 @@ def slugs():
             *Region.objects.values_list("slug", flat=True),
             *ActivityType.objects.values_list("slug", flat=True),
             *Series.objects.values_list("slug", flat=True),
+            *SITEMAPS,
         }
     )
 
@@ -302,7 +311,7 @@ def test_no_query_string_gives_a_server_error(client, slugs, pattern, data):
     arguments = {}
     for name, regex in pattern.arguments.items():
         strategy = st.from_regex(f"(?:{regex})", fullmatch=True)
-        if name == "slug":
+        if regex == SLUG_REGEX:
             strategy = st.one_of(st.sampled_from(slugs), strategy)
         arguments[name] = data.draw(strategy, label=name)
     path = _path(pattern, language, arguments)
@@ -324,13 +333,16 @@ SWEEP_NAMES = [*PARAMETERS, *(name + "[]" for name in PARAMETERS)]
 def _real_arguments(client, pattern: Pattern, slugs: list[str]) -> dict[str, str]:
     """Arguments for which ``pattern`` shows a real page (the first real slug that does)."""
     fixed = {}
+    free = None
     for name, regex in pattern.arguments.items():
-        if name != "slug":
+        if regex == SLUG_REGEX:
+            free = name
+        else:
             fixed[name] = re.split(r"\|", regex)[0]
-    if "slug" not in pattern.arguments:
+    if free is None:
         return fixed
     for slug in slugs:
-        arguments = {**fixed, "slug": slug}
+        arguments = {**fixed, free: slug}
         if client.get(_path(pattern, LANGUAGES[0], arguments)).status_code == 200:
             return arguments
     raise AssertionError(f"no published entry has a page at {pattern.route}: add one to the world")
