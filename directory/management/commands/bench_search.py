@@ -24,7 +24,6 @@ page (``same``: a cached block must render the same bytes as a fresh one).
 import os
 import statistics
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -36,6 +35,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from directory import generator
+from directory.management.benchdb import benchmark_database
 from directory.models import Organization, Person
 from publications.models import Publication
 from rightsnet.headers import without_nonce
@@ -112,24 +112,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # Its own database, never the test runner's test_<name> (pytest would drop it).
-        test_settings = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "sqlite":
-            path = Path(settings.BASE_DIR) / "var" / "bench_search.sqlite3"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            test_settings["NAME"] = str(path)
-        else:
-            test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_search"
-        old_name = connection.settings_dict["NAME"]
-        keepdb = options["keepdb"]
-        connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, keepdb=keepdb, serialize=False
-        )
-        try:
+        with benchmark_database("bench_search", keepdb=options["keepdb"]):
             self._prepare(options)
             self._run(options)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
 
     def _prepare(self, options):
         existing = generator.synthetic_organizations().count()

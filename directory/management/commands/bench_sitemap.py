@@ -19,9 +19,7 @@ import os
 import statistics
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
@@ -33,6 +31,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from directory import freshness, generator
+from directory.management.benchdb import benchmark_database
 from directory.models import Organization, Person
 from publications.models import Publication
 from rightsnet import sitemaps
@@ -59,24 +58,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        test_settings = connection.settings_dict.setdefault("TEST", {})
-        if connection.vendor == "sqlite":
-            path = Path(settings.BASE_DIR) / "var" / "bench_sitemap.sqlite3"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            test_settings["NAME"] = str(path)
-        else:
-            test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_sitemap"
-        old_name = connection.settings_dict["NAME"]
-        keepdb = options["keepdb"]
-        connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, keepdb=keepdb, serialize=False
-        )
-        try:
+        with benchmark_database("bench_sitemap", keepdb=options["keepdb"]):
             self._prepare(options)
             with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
                 self._run(options)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
 
     def _prepare(self, options):
         if Organization.objects.count() < options["orgs"]:
