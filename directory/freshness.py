@@ -20,6 +20,8 @@ opens the memo, ``request_finished`` closes it); a write in the request forgets 
 Outside a request (commands, shells, tests) every read asks the database.
 """
 
+import hashlib
+import json
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -109,6 +111,16 @@ def cached(key: str, build: Callable[[], T], *, timeout: int = TIMEOUT) -> T:
         value = build()
         cache.set(versioned, value, timeout)
     return value
+
+
+def params_key(params: dict[str, list[str]], names) -> str:
+    """A short cache key for the values of ``names`` in cleaned query ``params``.
+
+    The same filters give the same key whatever the order of their values.
+    """
+    chosen = {name: sorted(params.get(name, [])) for name in names}
+    text = json.dumps(chosen, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _on_write(sender, action: str = "post", **kwargs) -> None:

@@ -25,8 +25,6 @@ list page then reads by id (``page_ids``/``load_ids``). The export streams
 ``queryset`` itself.
 """
 
-import hashlib
-import json
 from collections import Counter
 from itertools import chain
 
@@ -153,7 +151,7 @@ def organization_search(*, params, language: str | None = None) -> SearchResult:
         cleaned = filterset.params
         sort, sort_options = _sort(cleaned, filterset, ORGANIZATION_SORTS, notes)
         q = filterset.query_text
-        key = _filters_key(cleaned)
+        key = freshness.params_key(cleaned, ("q", *ORGANIZATION_FACETS))
         narrowed = None
         if q:
             narrowed = freshness.cached(
@@ -243,13 +241,6 @@ def _ids_in_order(ids) -> list[int]:
     with connections[ids.db].cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
-
-
-def _filters_key(params: dict[str, list[str]]) -> str:
-    """The cleaned text and filters (not the sort or the page), as a short cache key."""
-    chosen = {name: sorted(params.get(name, [])) for name in ("q", *ORGANIZATION_FACETS)}
-    text = json.dumps(chosen, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _text_match_narrowed(filterset, base) -> "Narrowed | None":
@@ -587,8 +578,7 @@ def _person_facet_counts(filterset, base) -> tuple[dict, list[tuple], int | None
 def _person_facets(filterset, base, lookups: Lookups):
     params = filterset.params
     # The same for every page and sort of these filters: cached.
-    chosen = {name: sorted(params.get(name, [])) for name in ("q", "region", "organization")}
-    key = hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:32]
+    key = freshness.params_key(params, ("q", "region", "organization"))
     region_counts, rows, total = freshness.cached(
         f"person-facets:{key}", lambda: _person_facet_counts(filterset, base)
     )

@@ -8,9 +8,6 @@ publisher is a draft), ``public_editors`` (published people only) and
 ``public_topics`` prefetched: read those, never ``publisher`` or ``editors``.
 """
 
-import hashlib
-import json
-
 from django.db.models import F, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -192,8 +189,7 @@ def _facet_counts(filterset, base) -> dict:
 def _facets(filterset, base, lookups: Lookups):
     params = filterset.params
     # The same for every page and sort of these filters: cached.
-    chosen = {name: sorted(params.get(name, [])) for name in ("q", "topic", *FIELDS)}
-    key = hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()[:32]
+    key = freshness.params_key(params, ("q", "topic", *FIELDS))
     found = freshness.cached(f"publication-facets:{key}", lambda: _facet_counts(filterset, base))
     total = found["total"]
 
