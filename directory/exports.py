@@ -95,7 +95,9 @@ class Export:
 
         A database error raises here, before any byte of the file is made, where the
         view can still answer with a status and a message. The row read is put back
-        in front of the others; the rows are closed when the stream is.
+        in front of the others; the rows are closed when the stream is. Till the
+        response is read to the end or closed, their query (on PostgreSQL a COPY)
+        holds the connection: a caller that reads only the headers closes it.
         """
         rows = iter(self.rows)
         try:
