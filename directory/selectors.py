@@ -364,25 +364,11 @@ def _organization_chips(filterset, lookups: Lookups) -> list[facets.Chip]:
     ]
 
 
-def _shared_counts(filterset, base, fields: dict[str, str]):
-    """One grouped query for the facets that are not active (see ``grouped_counts``)."""
-    shared = [field for name, field in fields.items() if name not in filterset.params]
-    if not shared:
-        return {}, None
-    return facets.grouped_counts(filterset.filter_queryset(base), shared)
-
-
 def _sql_facet_counts(filterset, base) -> dict:
     """Every facet's counts (and the total, unless every facet is active) in SQL."""
-    grouped, total = _shared_counts(
+    counts, total = facets.field_counts(
         filterset, base, {"region": "region_id", "kind": "kind", "status": "status"}
     )
-    counts = {}
-    for name, field in (("region", "region_id"), ("kind", "kind"), ("status", "status")):
-        if field in grouped:
-            counts[name] = dict(grouped[field])
-        else:
-            counts[name] = facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
     counts["activity"] = facets.count_through(
         Organization.activities.through.objects.all(),
         "organization_id",
@@ -543,13 +529,8 @@ PERSON_FACET_COLUMNS = ("organization__slug", "organization__name_ru", "organiza
 def _person_facet_counts(filterset, base) -> tuple[dict, list[tuple], int | None]:
     """Region counts, the organization facet's rows and the total, in SQL."""
     params = filterset.params
-    grouped, total = _shared_counts(filterset, base, {"region": "region_id"})
-    if "region_id" in grouped:
-        region_counts = dict(grouped["region_id"])
-    else:
-        region_counts = facets.count_by(
-            filterset.filter_queryset(base, exclude={"region"}), "region_id"
-        )
+    counts, total = facets.field_counts(filterset, base, {"region": "region_id"})
+    region_counts = counts["region"]
     people = filterset.filter_queryset(base, exclude={"organization"})
     selected = set(params.get("organization", []))
     # One grouped query: the organizations with the most matching people, and the chosen ones.

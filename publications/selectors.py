@@ -165,17 +165,7 @@ FIELDS = {"series": "series_id", "year": "year", "language": "language", "status
 
 def _facet_counts(filterset, base) -> dict:
     """Every facet's counts (and the total, unless every facet is active) in SQL."""
-    params = filterset.params
-    shared = [field for name, field in FIELDS.items() if name not in params]
-    grouped, total = {}, None
-    if shared:
-        grouped, total = facets.grouped_counts(filterset.filter_queryset(base), shared)
-    found = {}
-    for name, field in FIELDS.items():
-        if field in grouped:
-            found[name] = dict(grouped[field])
-        else:
-            found[name] = facets.count_by(filterset.filter_queryset(base, exclude={name}), field)
+    found, total = facets.field_counts(filterset, base, FIELDS)
     found["topic"] = facets.count_through(
         Publication.topics.through.objects.all(),
         "publication_id",

@@ -390,6 +390,27 @@ def grouped_counts(queryset: QuerySet, fields: list[str]) -> tuple[dict[str, dic
     return counts, total
 
 
+def field_counts(filterset, base: QuerySet, fields: dict[str, str]) -> tuple[dict, int | None]:
+    """Disjunctive counts ``{facet: {value: n}}`` for facets on a model field, and the total.
+
+    ``fields`` maps facet names to fields. The facets that are not active share one
+    grouped query over the fully filtered rows (``grouped_counts``), which also gives
+    the total; an active facet counts with every other filter but its own. The total
+    is None when every facet is active.
+    """
+    shared = [column for name, column in fields.items() if name not in filterset.params]
+    grouped, total = ({}, None)
+    if shared:
+        grouped, total = grouped_counts(filterset.filter_queryset(base), shared)
+    counts = {}
+    for name, column in fields.items():
+        if column in grouped:
+            counts[name] = dict(grouped[column])
+        else:
+            counts[name] = count_by(filterset.filter_queryset(base, exclude={name}), column)
+    return counts, total
+
+
 def count_through(through: QuerySet, owner_field: str, value_field: str, owners: QuerySet) -> dict:
     """``{value: number of owners}`` across an M2M table, for the owners in ``owners``.
 
