@@ -126,9 +126,17 @@ class Region(models.Model):
                 type(self).objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
         self.path, self.depth = new_path, new_depth
 
+    @staticmethod
+    def path_ids(path: str) -> list[int]:
+        """The region ids of a materialised ``path`` ("/1/7/42/"), root first, itself last.
+
+        The one reader of the path format: regions in memory (plain tuples as well as
+        instances) are walked with it too."""
+        return [int(part) for part in (path or "").strip("/").split("/") if part]
+
     @property
     def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+        return self.path_ids(self.path)[:-1]
 
     def ancestors(self, include_self: bool = False) -> list["Region"]:
         """Root first, in one query."""
