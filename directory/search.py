@@ -16,7 +16,6 @@ measured and dropped: it builds ``to_tsvector`` of every matching row at query t
 and cost more than the whole page budget at 20,000 organizations.
 """
 
-import json
 from dataclasses import dataclass
 from functools import cache
 
@@ -132,12 +131,3 @@ def relevance_order(q: str, field: str = "search_text") -> list[OrderBy]:
     ]
     position = Case(*whens, default=Value(0), output_field=IntegerField())
     return [score.desc(), position.asc()]
-
-
-def ids_condition(ids: list[int], connection) -> Q:
-    """``pk IN ids`` as one parameter: Django would prepare each of thousands of ids."""
-    if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [list(ids)]))
-    if connection.vendor == "sqlite" and connection.features.supports_json_field:
-        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))]))
-    return Q(pk__in=list(ids))

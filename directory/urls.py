@@ -1,13 +1,16 @@
 from django.urls import path, re_path
 
+from listing.views import ListingView
+
 from . import export_views, views
+from .listings import ORGANIZATIONS, PEOPLE
 
 app_name = "directory"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
-    path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
+    path("organizations/", ListingView.as_view(listing=ORGANIZATIONS), name="organization_list"),
     re_path(
         r"^organizations/export\.(?P<format>csv|json)$",
         export_views.organization_export,
@@ -22,7 +25,7 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/<slug:slug>/", views.ActivityDetailView.as_view(), name="activity_detail"),
-    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/", ListingView.as_view(listing=PEOPLE), name="person_list"),
     re_path(
         r"^people/export\.(?P<format>csv|json)$",
         export_views.person_export,

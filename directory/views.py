@@ -3,9 +3,7 @@
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, View
 
-from rightsnet.facets import FacetedListView
-
-from . import page_selectors, selectors
+from . import page_selectors
 
 
 def home(request):
@@ -23,12 +21,6 @@ def home(request):
 
 def about(request):
     return render(request, "directory/about.html")
-
-
-class OrganizationListView(FacetedListView):
-    template_name = "directory/organization_list.html"
-    selector = staticmethod(selectors.organization_search)
-    export_name = "directory:organization_export"
 
 
 class OrganizationDetailView(DetailView):
@@ -69,12 +61,6 @@ class ActivityDetailView(View):
     def get(self, request, slug):
         context = page_selectors.activity_landing(slug)
         return render(request, "directory/activity_detail.html", context)
-
-
-class PersonListView(FacetedListView):
-    template_name = "directory/person_list.html"
-    selector = staticmethod(selectors.person_search)
-    export_name = "directory:person_export"
 
 
 class PersonDetailView(DetailView):

@@ -1,13 +1,15 @@
 from django.urls import path, re_path
 
 from directory import export_views
+from listing.views import ListingView
 
 from . import views
+from .listings import PUBLICATIONS
 
 app_name = "publications"
 
 urlpatterns = [
-    path("", views.PublicationListView.as_view(), name="publication_list"),
+    path("", ListingView.as_view(listing=PUBLICATIONS), name="publication_list"),
     re_path(
         r"^export\.(?P<format>csv|json)$",
         export_views.publication_export,

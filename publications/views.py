@@ -2,15 +2,7 @@
 
 from django.views.generic import DetailView
 
-from rightsnet.facets import FacetedListView
-
-from . import page_selectors, selectors
-
-
-class PublicationListView(FacetedListView):
-    template_name = "publications/publication_list.html"
-    selector = staticmethod(selectors.publication_search)
-    export_name = "publications:publication_export"
+from . import page_selectors
 
 
 class PublicationDetailView(DetailView):

@@ -1,0 +1,491 @@
+"""Facets as objects: each owns its SQL filter, its in-memory test of a candidate row,
+its count, its options (Datasette's ``value, label, count, selected, toggle_url``), its
+chips and its truncation flag.
+
+A facet is a declaration, shared by every request; what a request knows about values
+(regions, types of work, the chosen organizations) comes as ``lookups`` from the
+listing, loaded once per search. Counts are keyed by the value the database holds
+(an id, a year, a choice value); options and parameters use the value in the URL.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import chain
+from types import SimpleNamespace
+
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils.translation import pgettext_lazy
+
+from rightsnet import querystring
+from rightsnet.i18n import in_language
+
+NOTE_VALUE_LENGTH = 60
+
+
+def truncate(value: str, length: int = NOTE_VALUE_LENGTH) -> str:
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+@dataclass
+class FacetOption:
+    """One facet value, as in Datasette: value, label, count, selected, toggle_url."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+    lang: str = ""
+
+
+@dataclass
+class Crumb:
+    value: str
+    label: str
+    url: str
+    lang: str = ""
+    count: int | None = None
+
+
+@dataclass
+class ShownFacet:
+    """A facet as a page shows it: heading and options (a tree adds a breadcrumb).
+
+    ``truncated``: only the top options are shown, not every value that has rows."""
+
+    name: str
+    label: str
+    options: list[FacetOption]
+    multiple: bool = True
+    breadcrumb: list[Crumb] = field(default_factory=list)
+    all_url: str = ""
+    truncated: bool = False
+
+    @property
+    def selected(self) -> list[FacetOption]:
+        return [option for option in self.options if option.selected]
+
+
+@dataclass
+class Chip:
+    """An active filter, shown with a link that removes it."""
+
+    name: str
+    label: str
+    value: str
+    remove_url: str
+    lang: str = ""
+
+
+class Lookups(SimpleNamespace):
+    """What a search knows about values (regions, types of work...), loaded once per
+    search; facets keep here what they derive from it (their choices, in its language)."""
+
+    def derived(self, key, build: Callable):
+        memo = self.__dict__.setdefault("_derived", {})
+        if key not in memo:
+            memo[key] = build()
+        return memo[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A known value of a facet: in the URL (``value``), in the database (``key``), shown."""
+
+    value: str
+    key: object
+    label: str
+    lang: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A region, type of work or series as facets need it: plain values, no model instance.
+
+    Built from ``values_list`` (see ``named()``): regions are a few hundred rows
+    loaded on every list page, and model instances cost more than the query.
+    """
+
+    pk: int
+    slug: str
+    name_ru: str
+    name_en: str
+    parent_id: int | None = None
+    path: str = ""
+
+
+def named(queryset: QuerySet, *, tree: bool = False) -> list[Named]:
+    fields = ["id", "slug", "name_ru", "name_en"] + (["parent_id", "path"] if tree else [])
+    return [Named(*row) for row in queryset.order_by().values_list(*fields)]
+
+
+def named_choices(objects: Iterable) -> list[Choice]:
+    """Choices of named rows by slug, in the order of their labels in the current language."""
+    choices = [Choice(o.slug, o.pk, *in_language(o, "name")) for o in objects]
+    return sorted(choices, key=lambda choice: choice.label.lower())
+
+
+class Tree:
+    """Every node of a tree in memory (regions are few): paths, labels and roll-ups.
+
+    ``path_ids`` reads a node's materialised path (``Region.path_ids``)."""
+
+    def __init__(self, nodes: Iterable, path_ids: Callable[[str], list[int]]):
+        self.path_ids = path_ids
+        self.by_id = {node.pk: node for node in nodes}
+        self.by_slug = {node.slug: node for node in self.by_id.values()}
+        self.children: dict[int | None, list] = {}
+        for node in self.by_id.values():
+            self.children.setdefault(node.parent_id, []).append(node)
+        for siblings in self.children.values():
+            siblings.sort(key=lambda node: in_language(node, "name")[0].lower())
+        self._paths = [(node.path, node.pk) for node in self.by_id.values()]
+
+    def descendant_ids(self, node) -> list[int]:
+        return [pk for path, pk in self._paths if path.startswith(node.path)]
+
+    def ancestors(self, node) -> list:
+        return [self.by_id[i] for i in self.path_ids(node.path) if i in self.by_id]
+
+    def rolled_up(self, counts: dict[int, int]) -> Counter:
+        """Counts per node including every node below it."""
+        totals: Counter = Counter()
+        for node_id, n in counts.items():
+            if (node := self.by_id.get(node_id)) is not None:
+                for ancestor in self.ancestors(node):
+                    totals[ancestor.pk] += n
+        return totals
+
+
+class Facet:
+    """A query parameter that filters the rows: the base of every facet.
+
+    ``column`` is the model column a facet counts on (the listing counts those of
+    every inactive facet in one grouped query); ``candidate_column`` what the
+    in-memory path reads of a row for the facet's ``row_test`` and ``row_counts``.
+    """
+
+    single_valued = False
+    column: str | None = None
+    candidate_column: str | None = None
+
+    def __init__(self, name: str, label):
+        self.name, self.label = name, label
+
+    def known(self, lookups) -> dict | None:
+        """Values the parameter may take (unknown ones are dropped), None for any."""
+        return None
+
+    def filter(self, queryset, values: list[str], lookups):
+        raise NotImplementedError
+
+    def count(self, rows: QuerySet, params, lookups):
+        """Counts of a facet that no grouped column query can give, over ``rows``."""
+        raise NotImplementedError
+
+    def shown(self, counts, params, lookups) -> ShownFacet | None:
+        return None
+
+    def chips(self, params, lookups) -> list[Chip]:
+        known = self.known(lookups) or {}
+        return [
+            Chip(
+                name=self.name,
+                label=str(self.label),
+                value=str(known[value].label) if value in known else value,
+                remove_url=querystring.remove(params, self.name, value),
+                lang=known[value].lang if value in known else "",
+            )
+            for value in params.get(self.name, [])
+        ]
+
+
+class TextFacet(Facet):
+    """The text search ``q``: ``condition(q, connection)`` is its SQL, ``words(q)`` the
+    words a search reads (none: dropped with a note), ``relevance(q)`` its ORDER BY."""
+
+    single_valued = True
+
+    def __init__(self, name, label, *, condition, words, relevance, max_length):
+        super().__init__(name, label)
+        self.condition, self.words, self.relevance = condition, words, relevance
+        self.max_length = max_length
+
+    def filter(self, queryset, values, lookups):
+        return queryset.filter(self.condition(values[0], connections[queryset.db]))
+
+    def chips(self, params, lookups):
+        return [
+            Chip(
+                name=self.name,
+                label=str(self.label),
+                value=truncate(value),
+                remove_url=querystring.remove(params, self.name),
+            )
+            for value in params.get(self.name, [])[:1]
+        ]
+
+
+class ChoiceFacet(Facet):
+    """Values of a model column: ``choices`` is a list of ``(value, label)`` or a callable
+    of the lookups giving ``Choice``s, in the order shown. ``hide_empty`` leaves out
+    options without rows unless selected."""
+
+    def __init__(self, name, label, *, column, choices, hide_empty=False):
+        super().__init__(name, label)
+        self.column = self.candidate_column = column
+        self.hide_empty = hide_empty
+        self._choices = choices if callable(choices) else (lambda lookups: choices)
+
+    def choices(self, lookups) -> list[Choice]:
+        return list(self.known(lookups).values())
+
+    def known(self, lookups):
+        return lookups.derived(self.name, lambda: self._known(lookups))
+
+    def _known(self, lookups) -> dict[str, Choice]:
+        choices = [
+            c if isinstance(c, Choice) else Choice(c[0], c[0], str(c[1]))
+            for c in self._choices(lookups)
+        ]
+        return {choice.value: choice for choice in choices}
+
+    def keys(self, values, lookups) -> frozenset:
+        known = self.known(lookups)
+        return frozenset(known[value].key for value in values if value in known)
+
+    def filter(self, queryset, values, lookups):
+        known = self.known(lookups)
+        return queryset.filter(**{f"{self.column}__in": [known[v].key for v in values]})
+
+    def row_test(self, values, lookups) -> Callable[[object], bool]:
+        keys = self.keys(values, lookups)
+        return lambda value: value in keys
+
+    def row_counts(self, values: Iterable) -> Counter:
+        return Counter(values)
+
+    def shown(self, counts, params, lookups):
+        selected = set(params.get(self.name, []))
+        options = [
+            FacetOption(
+                value=choice.value,
+                label=str(choice.label),
+                count=counts.get(choice.key, 0),
+                selected=choice.value in selected,
+                toggle_url=querystring.toggle(params, self.name, choice.value),
+                lang=choice.lang,
+            )
+            for choice in self.choices(lookups)
+            if not self.hide_empty or counts.get(choice.key) or choice.value in selected
+        ]
+        return ShownFacet(name=self.name, label=str(self.label), options=options)
+
+
+class ManyToManyFacet(ChoiceFacet):
+    """Values through a many-to-many field (types of work, topics): a row matches when
+    it has any chosen value; counted through the M2M table (``field``: the model field)."""
+
+    def __init__(self, name, label, *, field, choices, hide_empty=False):
+        super().__init__(name, label, column=None, choices=choices, hide_empty=hide_empty)
+        self.through = field.remote_field.through
+        self.owner = f"{field.m2m_field_name()}_id"
+        self.target = f"{field.m2m_reverse_field_name()}_id"
+        self.candidate_column = f"{field.name}__id"
+
+    def filter(self, queryset, values, lookups):
+        keys = [self.known(lookups)[value].key for value in values]
+        through = self.through.objects.filter(
+            **{self.owner: OuterRef("pk"), f"{self.target}__in": keys}
+        )
+        return queryset.filter(Exists(through))
+
+    def row_test(self, values, lookups):
+        keys = self.keys(values, lookups)
+        return lambda value: not keys.isdisjoint(value)
+
+    def row_counts(self, values):
+        return Counter(chain.from_iterable(values))
+
+    def count(self, rows, params, lookups) -> dict:
+        """``{value: number of rows}``: Django's M2M tables hold each pair once, so
+        counting pairs counts rows, without the sort COUNT(DISTINCT ...) costs."""
+        pairs = (
+            self.through.objects.filter(**{f"{self.owner}__in": rows.order_by().values("pk")})
+            .order_by()
+            .values(self.target)
+            .annotate(n=Count("*"))
+            .values_list(self.target, "n")
+        )
+        return dict(pairs)
+
+
+class TreeFacet(Facet):
+    """One node of a tree (regions): rows in it or below it. Shown as a breadcrumb to
+    the chosen node and its children, with counts rolled up the tree."""
+
+    single_valued = True
+
+    def __init__(self, name, label, *, column, tree: Callable):
+        super().__init__(name, label)
+        self.column = self.candidate_column = column
+        self.tree = tree
+
+    def known(self, lookups):
+        return self.tree(lookups).by_slug
+
+    def _ids(self, values, lookups) -> list[int]:
+        tree = self.tree(lookups)
+        return tree.descendant_ids(tree.by_slug[values[0]])
+
+    def filter(self, queryset, values, lookups):
+        return queryset.filter(**{f"{self.column}__in": self._ids(values, lookups)})
+
+    def row_test(self, values, lookups):
+        ids = frozenset(self._ids(values, lookups))
+        return lambda value: value in ids
+
+    def row_counts(self, values):
+        return Counter(values)
+
+    def shown(self, counts, params, lookups):
+        tree = self.tree(lookups)
+        totals = tree.rolled_up(counts)
+        chosen = self._chosen(params, lookups)
+        options = [
+            FacetOption(
+                value=node.slug,
+                label=in_language(node, "name")[0],
+                count=totals.get(node.pk, 0),
+                selected=False,
+                toggle_url=querystring.replace(params, self.name, node.slug),
+                lang=in_language(node, "name")[1],
+            )
+            for node in tree.children.get(chosen.pk if chosen else None, [])
+        ]
+        breadcrumb = [
+            Crumb(
+                value=node.slug,
+                label=in_language(node, "name")[0],
+                url=querystring.replace(params, self.name, node.slug),
+                lang=in_language(node, "name")[1],
+                count=totals.get(node.pk, 0),
+            )
+            for node in (tree.ancestors(chosen) if chosen else [])
+        ]
+        return ShownFacet(
+            name=self.name,
+            label=str(self.label),
+            options=options,
+            multiple=False,
+            breadcrumb=breadcrumb,
+            all_url=querystring.remove(params, self.name),
+        )
+
+    def _chosen(self, params, lookups):
+        slug = (params.get(self.name) or [None])[0]
+        return self.tree(lookups).by_slug.get(slug) if slug else None
+
+    def chips(self, params, lookups):
+        chosen = self._chosen(params, lookups)
+        if chosen is None:
+            return []
+        text, lang = in_language(chosen, "name")
+        remove_url = querystring.remove(params, self.name)
+        return [
+            Chip(
+                name=self.name, label=str(self.label), value=text, remove_url=remove_url, lang=lang
+            )
+        ]
+
+
+class RelatedFacet(Facet):
+    """Related objects through a link table (people's organizations): shows the ``size``
+    objects with the most rows plus the chosen ones, ``truncated`` when there are more.
+
+    ``chosen(lookups)``: the chosen objects by slug; ``link``: the link model;
+    ``owner``/``target``: its fields towards the rows and the objects; ``counted``:
+    the link rows that count (a callable giving a QuerySet)."""
+
+    def __init__(self, name, label, *, link, owner, target, chosen, counted, size):
+        super().__init__(name, label)
+        self.link, self.owner, self.target = link, owner, target
+        self.chosen, self.counted, self.size = chosen, counted, size
+        self.columns = (f"{target}__slug", f"{target}__name_ru", f"{target}__name_en")
+
+    def known(self, lookups):
+        return lookups.derived(
+            self.name,
+            lambda: {
+                slug: Choice(slug, obj.pk, *in_language(obj, "name"))
+                for slug, obj in self.chosen(lookups).items()
+            },
+        )
+
+    def filter(self, queryset, values, lookups):
+        known = self.known(lookups)
+        links = self.link.objects.filter(
+            **{
+                f"{self.owner}_id": OuterRef("pk"),
+                f"{self.target}_id__in": [known[v].key for v in values],
+            }
+        )
+        return queryset.filter(Exists(links))
+
+    def count(self, rows, params, lookups) -> tuple[list[tuple], bool]:
+        """The top rows ``(slug, name_ru, name_en, n)`` and the chosen ones, and whether
+        more were left out, in one grouped query read through the cursor (every
+        object with rows comes back, of which a few are shown)."""
+        selected = set(params.get(self.name, []))
+        grouped = (
+            self.counted()
+            .filter(**{f"{self.owner}_id__in": rows.order_by().values("pk")})
+            .order_by()
+            .values_list(*self.columns)
+            .annotate(n=Count(f"{self.owner}_id", distinct=True))
+            .order_by("-n", self.columns[0])
+        )
+        sql, sql_params = grouped.query.sql_with_params()
+        with connections[grouped.db].cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            names = [column[0] for column in cursor.description]
+            at = [names.index(name) for name in (*self.columns, "n")]
+            shown, truncated = [], False
+            for row in cursor.fetchall():
+                if len(shown) < self.size or row[at[0]] in selected:
+                    shown.append(tuple(row[i] for i in at))
+                else:
+                    truncated = True
+        return shown, truncated
+
+    def shown(self, counts, params, lookups):
+        rows, truncated = counts
+        known = self.known(lookups)
+        choices, found = [], {}
+        for slug, name_ru, name_en, n in rows:
+            found[slug] = n
+            choices.append(
+                Choice(slug, None, *in_language(Named(0, slug, name_ru, name_en), "name"))
+            )
+        choices += [choice for slug, choice in known.items() if slug not in found]
+        selected = set(params.get(self.name, []))
+        options = [
+            FacetOption(
+                value=choice.value,
+                label=choice.label,
+                count=found.get(choice.value, 0),
+                selected=choice.value in selected,
+                toggle_url=querystring.toggle(params, self.name, choice.value),
+                lang=choice.lang,
+            )
+            for choice in choices
+            if choice.value in found or choice.value in selected
+        ]
+        return ShownFacet(
+            name=self.name, label=str(self.label), options=options, truncated=truncated
+        )
+
+
+SEARCH_LABEL = pgettext_lazy("filter", "Search")
