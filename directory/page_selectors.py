@@ -15,8 +15,8 @@ from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import translation
 
+from listing.facets import count_through
 from publications.models import Publication
-from rightsnet import facets
 
 from . import freshness
 from .models import ActivityType, Affiliation, Organization, Person, Region
@@ -98,12 +98,7 @@ def activities_with_counts() -> list[ActivityType]:
 def _activities_with_counts() -> list[ActivityType]:
     # Counted on the link table alone, for the published ids (as the list's facet
     # does): joining every link to its organization's row cost twice as much.
-    counts = facets.count_through(
-        Organization.activities.through.objects.all(),
-        "organization_id",
-        "activitytype_id",
-        Organization.objects.published(),
-    )
+    counts = count_through(Organization.activities.field, Organization.objects.published())
     activities = list(ActivityType.objects.order_by("name"))
     for activity in activities:
         activity.org_count = counts.get(activity.pk, 0)

@@ -159,6 +159,28 @@ class Tree:
         return totals
 
 
+def _link(field) -> tuple:
+    """The link model of a many-to-many ``field`` and its two id columns."""
+    owner, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    return field.remote_field.through, f"{owner}_id", f"{target}_id"
+
+
+def count_through(field, rows: QuerySet) -> dict:
+    """``{value id: number of rows}`` of a many-to-many ``field`` for the ``rows``.
+
+    Django's M2M tables hold each (row, value) pair once, so counting pairs counts
+    rows, without the sort that COUNT(DISTINCT ...) costs."""
+    through, owner, target = _link(field)
+    pairs = (
+        through.objects.filter(**{f"{owner}__in": rows.order_by().values("pk")})
+        .order_by()
+        .values(target)
+        .annotate(n=Count("*"))
+        .values_list(target, "n")
+    )
+    return dict(pairs)
+
+
 class Facet:
     """A query parameter that filters the rows: the base of every facet.
 
@@ -290,17 +312,14 @@ class ManyToManyFacet(ChoiceFacet):
 
     def __init__(self, name, label, *, field, choices, hide_empty=False):
         super().__init__(name, label, column=None, choices=choices, hide_empty=hide_empty)
-        self.through = field.remote_field.through
-        self.owner = f"{field.m2m_field_name()}_id"
-        self.target = f"{field.m2m_reverse_field_name()}_id"
+        self.field = field
         self.candidate_column = f"{field.name}__id"
 
     def filter(self, queryset, values, lookups):
+        through, owner, target = _link(self.field)
         keys = [self.known(lookups)[value].key for value in values]
-        through = self.through.objects.filter(
-            **{self.owner: OuterRef("pk"), f"{self.target}__in": keys}
-        )
-        return queryset.filter(Exists(through))
+        links = through.objects.filter(**{owner: OuterRef("pk"), f"{target}__in": keys})
+        return queryset.filter(Exists(links))
 
     def row_test(self, values, lookups):
         keys = self.keys(values, lookups)
@@ -310,16 +329,7 @@ class ManyToManyFacet(ChoiceFacet):
         return Counter(chain.from_iterable(values))
 
     def count(self, rows, params, lookups) -> dict:
-        """``{value: number of rows}``: Django's M2M tables hold each pair once, so
-        counting pairs counts rows, without the sort COUNT(DISTINCT ...) costs."""
-        pairs = (
-            self.through.objects.filter(**{f"{self.owner}__in": rows.order_by().values("pk")})
-            .order_by()
-            .values(self.target)
-            .annotate(n=Count("*"))
-            .values_list(self.target, "n")
-        )
-        return dict(pairs)
+        return count_through(self.field, rows)
 
 
 class TreeFacet(Facet):

@@ -318,9 +318,9 @@ def test_people_filter_by_region_and_organization():
 @pytest.mark.parametrize("limit", [0, 2000])
 def test_broad_and_narrow_text_matches_give_the_same_rows_and_counts(world, monkeypatch, limit):
     """Up to a limit, the text match is resolved to ids once; past it, kept as a condition."""
-    from directory import filters
+    from listing import readers
 
-    monkeypatch.setattr(filters, "MAX_MATCHED_IDS", limit)
+    monkeypatch.setattr(readers, "MAX_MATCHED_IDS", limit)
     result = search("q=grozny&activity=legal-defense")
     assert names(result) == ["Grozny Legal", "Grozny Prisons"]
     assert result.total == 2
@@ -345,7 +345,7 @@ def test_broad_and_narrow_text_matches_give_the_same_rows_and_counts(world, monk
 )
 def test_in_memory_facets_match_the_database_ones(world, monkeypatch, query):
     """Rows the text match found are filtered and counted in memory; SQL must agree."""
-    from directory import filters
+    from listing import readers
 
     OrganizationFactory(name_en="Legal Nowhere", region=None, activities=[])
     OrganizationFactory(name_en="Legal Draft", region=world["chechnya"], is_published=False)
@@ -361,7 +361,7 @@ def test_in_memory_facets_match_the_database_ones(world, monkeypatch, query):
 
     in_memory = snapshot()
     assert search(query).notes == []
-    monkeypatch.setattr(filters, "MAX_MATCHED_IDS", 0)
+    monkeypatch.setattr(readers, "MAX_MATCHED_IDS", 0)
     assert snapshot() == in_memory
 
 

@@ -1,0 +1,90 @@
+"""Reference tests of the speed tricks of ``listing.readers``: each gives what the plain
+SQL path gives (same rows in the same order, same counts) for many filter combinations."""
+
+import random
+from itertools import product
+
+import pytest
+from django.core.cache import cache
+from django.http import QueryDict
+
+from directory.listings import ORGANIZATIONS
+from directory.models import Organization, Region
+from listing import readers
+from tests.factories import ActivityTypeFactory, OrganizationFactory, RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+SORTS = ["", "sort=name", "sort=-updated", "sort=founded"]
+
+
+@pytest.fixture
+def crowd():
+    """Sixty organizations spread at random over a small tree, kinds, statuses and works."""
+    rng = random.Random(11)
+    russia = RegionFactory(name_en="Russia", slug="russia", kind=Region.Kind.COUNTRY)
+    caucasus = RegionFactory(name_en="Caucasus", slug="caucasus", parent=russia)
+    regions = [
+        russia,
+        caucasus,
+        RegionFactory(name_en="Chechnya", slug="chechnya", parent=caucasus),
+        RegionFactory(name_en="Ukraine", slug="ukraine", kind=Region.Kind.COUNTRY),
+        None,
+    ]
+    works = [ActivityTypeFactory(slug=slug) for slug in ("legal", "prisons", "media")]
+    words = ["legal", "watch", "aid", "memory", "rights"]
+    for n in range(60):
+        OrganizationFactory(
+            name_en=f"{rng.choice(words)} {rng.choice(words)} {n}",
+            region=rng.choice(regions),
+            activities=rng.sample(works, rng.randint(0, 2)),
+            kind=rng.choice(Organization.Kind.values[:3]),
+            status=rng.choice(Organization.Status.values),
+            founded=rng.choice([None, 1990, 1995, 2001]),
+            is_published=n % 9 != 0,
+        )
+
+
+def combinations():
+    regions = ["", "region=russia", "region=chechnya", "region=ukraine"]
+    works = ["", "activity=legal", "activity=prisons&activity=media"]
+    kinds = ["", f"kind=ngo&kind={Organization.Kind.values[1]}"]
+    statuses = ["", f"status={Organization.Status.values[0]}"]
+    for q, *rest in product(["q=legal", "q=rights watch"], regions, works, kinds, statuses):
+        yield "&".join(part for part in (q, *rest) if part)
+
+
+def seen(query: str):
+    """What a page shows of ``query``: rows of every page in order, total and counts."""
+    result = ORGANIZATIONS.search(QueryDict(query), "en", facets=True)
+    counts = {f.name: [(o.value, o.count) for o in f.options] for f in result.facets}
+    pages = [[o.pk for o in result.page(n, 7).object_list] for n in (1, 2, 3)]
+    return pages, result.total, counts, [o.pk for o in result.queryset]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_the_text_match_in_memory_gives_what_sql_gives(crowd, monkeypatch, sort):
+    queries = [f"{query}&{sort}" if sort else query for query in combinations()]
+    narrowed, narrow = [], readers.narrow
+    monkeypatch.setattr(
+        readers, "narrow", lambda *args: narrowed.append(narrow(*args)) or narrowed[-1]
+    )
+    in_memory = {query: seen(query) for query in queries}
+    assert len(narrowed) == len(queries) and None not in narrowed
+    cache.clear()
+    monkeypatch.setattr(readers, "MAX_MATCHED_IDS", 0)
+    for query in queries:
+        pages, total, counts, everything = seen(query)
+        assert (pages, total, counts, everything) == in_memory[query], query
+        # A page read by cached ids is the same slice of the plain queryset.
+        for n, page in enumerate(pages):
+            if n * 7 < len(everything):
+                assert page == everything[n * 7 : n * 7 + 7]
+
+
+def test_ids_read_through_the_cursor_are_the_orms(crowd):
+    rows = Organization.objects.order_by("-founded", "name_en", "pk").values_list("pk")
+    assert readers.ids_in_order(rows) == list(rows.values_list("pk", flat=True))
+    many = Organization.objects.order_by("pk").values_list("pk", "activities__id", "kind")
+    columns = ("pk", "activities__id", "kind")
+    assert readers._rows(many, columns) == list(many)
