@@ -16,7 +16,6 @@ from types import SimpleNamespace
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.utils.translation import pgettext_lazy
 
 from rightsnet import querystring
 from rightsnet.i18n import in_language
@@ -211,14 +210,14 @@ class Facet:
         return None
 
     def chips(self, params, lookups) -> list[Chip]:
-        known = self.known(lookups) or {}
+        known = self.known(lookups)  # every value of the cleaned params is known
         return [
             Chip(
                 name=self.name,
                 label=str(self.label),
-                value=str(known[value].label) if value in known else value,
+                value=str(known[value].label),
                 remove_url=querystring.remove(params, self.name, value),
-                lang=known[value].lang if value in known else "",
+                lang=known[value].lang,
             )
             for value in params.get(self.name, [])
         ]
@@ -496,6 +495,3 @@ class RelatedFacet(Facet):
         return ShownFacet(
             name=self.name, label=str(self.label), options=options, truncated=truncated
         )
-
-
-SEARCH_LABEL = pgettext_lazy("filter", "Search")

@@ -48,7 +48,7 @@ DATASETTE_VENV = VAR / "datasette-venv"
 DATASETTE_REQUIREMENT = "datasette==0.65.*"
 HOST = "127.0.0.1"  # every server here listens on loopback only
 SYNTHETIC_PREFIX = "synthetic-"  # directory.generator.SYNTHETIC_PREFIX
-PAGE_SIZE = 50  # rightsnet.facets: paginate_by of every list
+PAGE_SIZE = 50  # listing.views.ListingView.paginate_by
 
 # Share of each page type in the mix (out of 100), and of Russian pages.
 WEIGHTS = {
