@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 from django.db.models import F, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,7 +26,7 @@ from rightsnet.i18n import current_language
 from . import freshness, search, search_index
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
-# What a result card shows (``directory/includes/_organization_card.html``): the page
+# What a result card shows (``directory/includes/_organization_cards.html``): the page
 # reads only these, not the long search text, addresses and descriptions in full.
 ORGANIZATION_CARD_FIELDS = (
     "slug",
@@ -97,9 +98,6 @@ FOUNDED = Sort(
 NAME_NOTE = _("Sorting by relevance needs a search query: sorted by name.")
 
 
-PHONE_KINDS = dict(Phone.Kind.choices)
-
-
 class CardPhone(NamedTuple):
     number: str
     kind: str
@@ -112,6 +110,8 @@ def organization_cards(page, lookups, language: str) -> list[Organization]:
     ``public_activities`` and ``public_phones`` as the listing's prefetches give them
     (same rows, same order), read as plain rows: Django's ``prefetch_related`` builds a
     model instance per phone and type of work, which cost a tenth of the page's time.
+    ``url``, ``kind_label`` and ``status_label`` spare the card template a ``reverse()``
+    and two ``get_FOO_display()`` per card (each translates every choice).
     """
     rows = page.select_related("region").with_public_contacts().only(*ORGANIZATION_CARD_FIELDS)
     organizations = list(rows.prefetch_related(None))
@@ -119,6 +119,7 @@ def organization_cards(page, lookups, language: str) -> list[Organization]:
     by_id = {activity.pk: activity for activity in lookups.activities.values()}
     kinds_of_work: dict[int, list] = {pk: [] for pk in ids}
     phones: dict[int, list] = {pk: [] for pk in ids}
+    phone_kinds = dict(Phone.Kind.choices)
     if ids:
         through = Organization.activities.through.objects.filter(organization_id__in=ids)
         # ActivityType's own order (Meta.ordering: the name, which modeltranslation
@@ -135,10 +136,16 @@ def organization_cards(page, lookups, language: str) -> list[Organization]:
             .order_by("organization_id", "kind", "id")
             .values_list("organization_id", "number", "kind")
         ):
-            phones[org_id].append(CardPhone(number, kind, PHONE_KINDS.get(kind, kind)))
+            phones[org_id].append(CardPhone(number, kind, phone_kinds.get(kind, kind)))
+    # The card's link and labels, looked up once per page rather than once per card.
+    url_start, url_end = reverse("directory:organization_detail", args=["-"]).split("/-/")
+    kinds, statuses = dict(Organization.Kind.choices), dict(Organization.Status.choices)
     for org in organizations:
         org.public_activities = kinds_of_work[org.pk]
         org.public_phones = phones[org.pk]
+        org.url = f"{url_start}/{org.slug}/{url_end}"
+        org.kind_label = kinds.get(org.kind, org.kind)
+        org.status_label = statuses.get(org.status, org.status)
     return organizations
 
 
