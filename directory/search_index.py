@@ -7,14 +7,18 @@ organizations (kept in step by triggers) and the search asks it for the matching
 ids. Without either (an old SQLite, no right to create the extension) the search
 still works, only by scanning the table.
 
-Django rebuilds a SQLite table to alter it, which drops its triggers, so
-``ensure()`` runs after every ``migrate`` and restores them, rebuilding the index
-from the table when they were missing.
+The migrations create these indexes with SQL of their own (0004 the search index,
+0005, 0006, 0008 and 0013 the list indexes), frozen as it ran: changing this module
+changes no migration. What stays here is what runs after them. Django rebuilds a
+SQLite table to alter it, which drops its triggers, so ``ensure()`` runs after every
+``migrate`` and restores them (the same SQL as migration 0004), rebuilding the index
+from the table when they were missing; ``fts_table()`` tells the search whether the
+FTS5 table is there.
 
-``LIST_INDEXES`` serve the list page without a text query: a narrow index that
-answers the facet counts (region, kind, status) without reading the wide rows, and
-expression indexes that give the first page in name order without sorting every
-organization. They match ``directory.selectors.translated_order`` exactly.
+``LIST_INDEXES`` name the indexes that serve the list page without a text query: a
+narrow index that answers the facet counts (region, kind, status) without reading the
+wide rows, and expression indexes that give a page in name order without sorting
+every organization. They match ``directory.selectors.translated_order`` exactly.
 """
 
 import logging
