@@ -6,8 +6,8 @@ import io
 from django.contrib.auth.models import Group, User
 
 from directory import columns
-from listing.columns import csv_cells
 from directory.models import Organization, Phone
+from listing.columns import csv_cells
 
 PASSWORD = "a-long-Staff-passw0rd"
 
