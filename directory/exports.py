@@ -62,8 +62,8 @@ ORGANIZATION_VALUES = (
     ("website", "website"),
     ("founded", "founded"),
     ("status", "status"),
-    # Whether the row's contacts are public, by visibility's rule (not the raw field).
-    ("contacts_public", visibility.as_value(visibility.contacts_public())),
+    # Whether the row's contacts are public: directory.visibility's rule, not the field.
+    ("contacts_public", None),  # visibility's rule, as the query is made
     # Dates as the database's own ISO text, made dates again in C (see organization_rows).
     ("last_verified", Cast("last_verified", TextField())),
     ("updated_at", Cast("updated_at", TextField())),
@@ -158,23 +158,31 @@ def _organization_values(result, **arrays):
         result.queryset.rewrite(False)
         .prefetch_related(None)
         .annotate(**arrays)
-        .values_list(*(value for _name, value in ORGANIZATION_VALUES), *arrays)
+        .values_list(
+            *(
+                visibility.as_value(visibility.contacts_public()) if value is None else value
+                for _name, value in ORGANIZATION_VALUES
+            ),
+            *arrays,
+        )
     )
 
 
-def _organization_chunks(result, activities: dict[int, ActivityType]) -> Iterator[list]:
+def _organization_chunks(
+    result, activities: dict[int, ActivityType], chunk_size: int
+) -> Iterator[list]:
     """The rows of ``result`` a chunk at a time, as ``(row, phones, types of work)``.
 
     ``row`` holds the values of ``ORGANIZATION_VALUES`` as the driver gives them; the
     phones and types of work of a chunk are read in one query each (``_related_rows``).
     """
-    for chunk in _raw_chunks(_organization_values(result), CHUNK_SIZE):
+    for chunk in _raw_chunks(_organization_values(result), chunk_size):
         phones, kinds_of_work = _related_rows(chunk, activities)
         phones_of, kinds_of = phones.get, kinds_of_work.get
         yield [(row, phones_of(row[0], ()), kinds_of(row[0], ())) for row in chunk]
 
 
-def _copied_chunks(result, activities: dict[int, ActivityType]) -> Iterator[list]:
+def _copied_chunks(result, activities: dict[int, ActivityType], chunk_size: int) -> Iterator[list]:
     """PostgreSQL: ``_organization_chunks``, read with one ``COPY (...) TO STDOUT``.
 
     Each row brings its phones and types of work as arrays. The server sends rows as
@@ -222,7 +230,7 @@ def _copied_chunks(result, activities: dict[int, ActivityType]) -> Iterator[list
         logged = cursor.debug_sql(statement, params) if db.queries_logged else nullcontext()
         with db.wrap_database_errors, logged, cursor.cursor.copy(statement, params) as copy:
             copy.set_types(types)
-            for chunk in in_pieces(copy.rows(), CHUNK_SIZE):
+            for chunk in in_pieces(copy.rows(), chunk_size):
                 yield [
                     (
                         row,
@@ -237,7 +245,9 @@ def _copied_chunks(result, activities: dict[int, ActivityType]) -> Iterator[list
                 ]
 
 
-def organization_rows(result, ctx: columns.ExportContext) -> Iterator[dict]:
+def organization_rows(
+    result, ctx: columns.ExportContext, chunk_size: int = CHUNK_SIZE
+) -> Iterator[dict]:
     """Every row of ``result`` as ``columns.organization_row`` dicts, in the list's order."""
     activities = {a.pk: a for a in ActivityType.objects.only("id", "name_ru", "name_en")}
     ctx.load_regions()  # before the rows, as one query
@@ -253,7 +263,7 @@ def organization_rows(result, ctx: columns.ExportContext) -> Iterator[dict]:
     )
     parse_date, parse_datetime = datetime.date.fromisoformat, datetime.datetime.fromisoformat
     chunks = (_copied_chunks if db.vendor == "postgresql" else _organization_chunks)(
-        result, activities
+        result, activities, chunk_size
     )
     dates = len(ORGANIZATION_VALUES) - 2  # last_verified, updated_at
     # Closed as soon as the rows stop, even by an error in a row: a COPY or a cursor
