@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 import logging
+import threading
 
 import pytest
 from django.db import OperationalError, connection
@@ -478,8 +479,15 @@ def test_an_edit_during_an_export_does_not_tear_a_row(places, works):
     before = {row["id"]: row for row in plain_rows()}
     rows = exported_rows(chunk_size=1)
     first = next(rows)
-    for org in Organization.objects.all():  # a type of work added to each meanwhile
-        org.activities.add(ActivityTypeFactory(name_en=f"Added to {org.pk}"))
+
+    def edit():  # another request, on its own connection: a type of work added to each
+        for org in Organization.objects.all():
+            org.activities.add(ActivityTypeFactory(name_en=f"Added to {org.pk}"))
+        connection.close()
+
+    editor = threading.Thread(target=edit)
+    editor.start()
+    editor.join()
     rest = list(rows)
     # Each row is as it was, or (SQLite, no snapshot) with a later edit whole.
     for row in (first, *rest):
