@@ -480,10 +480,16 @@ def test_an_edit_during_an_export_does_not_tear_a_row(places, works):
     rows = exported_rows(chunk_size=1)
     first = next(rows)
 
+    errors = []
+
     def edit():  # another request, on its own connection: a type of work added to each
-        for org in Organization.objects.all():
-            org.activities.add(ActivityTypeFactory(name_en=f"Added to {org.pk}"))
-        connection.close()
+        try:
+            for org in Organization.objects.all():
+                org.activities.add(ActivityTypeFactory(name_en=f"Added to {org.pk}"))
+        except OperationalError as error:
+            errors.append(error)
+        finally:
+            connection.close()
 
     editor = threading.Thread(target=edit)
     editor.start()
@@ -495,6 +501,8 @@ def test_an_edit_during_an_export_does_not_tear_a_row(places, works):
             [*before[row["id"]]["activities"], f"Added to {row['id']}"]
         )
     assert len(rest) == 2
+    # SQLite's in-memory test database locks a writer out while the export reads.
+    assert not errors or connection.vendor == "sqlite"
 
 
 def test_export_is_byte_for_byte_the_shared_columns_of_the_model(client, places, works):
