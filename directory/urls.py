@@ -1,6 +1,9 @@
 from django.urls import path, re_path
 
-from . import export_views, views
+from listing.exports import export_view
+
+from . import exports, views
+from .selectors import organization_search, person_search
 
 app_name = "directory"
 
@@ -10,7 +13,8 @@ urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
     re_path(
         r"^organizations/export\.(?P<format>csv|json)$",
-        export_views.organization_export,
+        export_view,
+        {"search": organization_search, "build": exports.organization_export},
         name="organization_export",
     ),
     path(
@@ -25,7 +29,8 @@ urlpatterns = [
     path("people/", views.PersonListView.as_view(), name="person_list"),
     re_path(
         r"^people/export\.(?P<format>csv|json)$",
-        export_views.person_export,
+        export_view,
+        {"search": person_search, "build": exports.person_export},
         name="person_export",
     ),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),

@@ -1,8 +1,9 @@
 from django.urls import path, re_path
 
-from directory import export_views
+from listing.exports import export_view
 
-from . import views
+from . import exports, views
+from .selectors import publication_search
 
 app_name = "publications"
 
@@ -10,7 +11,8 @@ urlpatterns = [
     path("", views.PublicationListView.as_view(), name="publication_list"),
     re_path(
         r"^export\.(?P<format>csv|json)$",
-        export_views.publication_export,
+        export_view,
+        {"search": publication_search, "build": exports.publication_export},
         name="publication_export",
     ),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="publication_detail"),
