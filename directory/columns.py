@@ -14,7 +14,7 @@ Exporting (CSV or JSON)::
     writer.writerow(headers("ru"))
     for org in export_queryset(queryset).iterator(chunk_size=1000):
         row = organization_row(org, ctx)   # typed values: JSON as is
-        writer.writerow(csv_cells(row))    # strings: "; "-joined, neutralised
+        writer.writerow(csv_cells(row, COLUMNS))  # strings: "; "-joined, neutralised
 
 - ``headers(lang)`` are the column titles in the export's language (English ones
   are the keys themselves); ``header_map()`` recognises either language's titles.
@@ -31,15 +31,12 @@ Exporting (CSV or JSON)::
   date-time in the site's time zone, ``url`` the absolute public page address
   in the export's language.
 - With ``public=True`` (every public export) the contact columns (address,
-  postal code, phones, fax, email) are empty where ``contacts_public`` is off.
+  postal code, phones, fax, email) are empty where ``contacts_public`` is off
+  (``directory.visibility``; the public export reads that rule's value).
 - ``export_queryset()`` adds the ``select_related``/``prefetch_related`` needed so
   that rows cost no query each; ``ExportContext`` loads every region's path once.
 
-Formula injection (OWASP): a CSV cell that begins with ``=``, ``+``, ``-``,
-``@``, tab or carriage return gets a leading apostrophe (``neutralise``), so a
-spreadsheet shows it as text and never evaluates it. A phone number keeps its
-digits intact: ``+7 095 206-81-71`` is written ``'+7 095 206-81-71``.
-``unneutralise`` removes that apostrophe again on import.
+Cells are made and formulas neutralised by ``listing.columns``.
 """
 
 from __future__ import annotations
@@ -49,20 +46,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 
-from django.conf import settings
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from listing.columns import DetailUrl, choice_labels, column_headers
+from rightsnet.i18n import LANGUAGE_CODES, in_language
 from rightsnet.links import safe_url
 
 from .models import Organization, Phone, Region
 
-MULTI_SEPARATOR = "; "
 PATH_SEPARATOR = " / "
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NEUTRALISING_PREFIX = "'"
-SLUG_PLACEHOLDER = "slug-placeholder"
 
 # The contact columns that stay empty in a public export where contacts_public is off.
 RESTRICTED_COLUMNS = ("address", "postal_code", "phones", "fax", "email")
@@ -92,13 +85,11 @@ COLUMN_TITLES = {
     "url": pgettext_lazy("export column", "url"),
 }
 COLUMNS: tuple[str, ...] = tuple(COLUMN_TITLES)
-LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 def headers(lang: str) -> list[str]:
     """The column titles in ``lang``."""
-    with translation.override(lang):
-        return [str(COLUMN_TITLES[key]) for key in COLUMNS]
+    return column_headers(COLUMN_TITLES, lang)
 
 
 def header_key(title: str) -> str:
@@ -115,38 +106,6 @@ def header_map() -> dict[str, tuple[str, frozenset[str]]]:
     for key in (*COLUMNS, "slug"):
         found.setdefault(header_key(key), (key, set()))
     return {title: (key, frozenset(langs)) for title, (key, langs) in found.items()}
-
-
-def choice_labels(choices: type, lang: str) -> dict[str, str]:
-    """value -> label in ``lang`` for a TextChoices class."""
-    with translation.override(lang):
-        return {value: str(label) for value, label in choices.choices}
-
-
-def neutralise(text: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula."""
-    if text and text.startswith(FORMULA_PREFIXES):
-        return NEUTRALISING_PREFIX + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    """Reverse ``neutralise``."""
-    if text.startswith(NEUTRALISING_PREFIX) and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
-        return text[1:]
-    return text
-
-
-def translated(obj, field_name: str, lang: str) -> str:
-    """``field_<lang>``, or the other language's text when that is empty."""
-    value = getattr(obj, f"{field_name}_{lang}", "") or ""
-    if value:
-        return value
-    for other in LANGUAGE_CODES:
-        value = getattr(obj, f"{field_name}_{other}", "") or ""
-        if value:
-            return value
-    return ""
 
 
 @dataclass
@@ -199,9 +158,10 @@ class ExportContext:
             region = self.regions.get(region_id)
             if region is None:
                 return ""
-            ids = [int(part) for part in region.path.strip("/").split("/") if part]
             names = [
-                translated(self.regions[i], "name", self.lang) for i in ids if i in self.regions
+                in_language(self.regions[i], "name", self.lang)[0]
+                for i in Region.path_ids(region.path)
+                if i in self.regions
             ]
             self._paths[region_id] = PATH_SEPARATOR.join(names)
         return self._paths[region_id]
@@ -211,7 +171,7 @@ class ExportContext:
     def region_labels(self) -> dict[int, tuple[str, str]]:
         """region id -> (name, path) in the export's language, for every region at once."""
         return {
-            pk: (translated(region, "name", self.lang), self.region_path(pk))
+            pk: (in_language(region, "name", self.lang)[0], self.region_path(pk))
             for pk, region in self.regions.items()
         }
 
@@ -222,21 +182,13 @@ class ExportContext:
     @cached_property
     def url_parts(self) -> tuple[str, str]:
         """(before, after) the slug in a public page's address: one reverse() per export."""
-        with translation.override(self.lang):
-            address = self.base_url.rstrip("/") + reverse(
-                "directory:organization_detail", kwargs={"slug": SLUG_PLACEHOLDER}
-            )
-        prefix, _placeholder, suffix = address.partition(SLUG_PLACEHOLDER)
-        return prefix, suffix
+        url = DetailUrl("directory:organization_detail", lang=self.lang, base_url=self.base_url)
+        return url.prefix, url.suffix
 
     def activity_name(self, activity) -> str:
         """A type of work's name in the export's language, remembered for the next rows."""
         name = self.activity_names[activity.id] = next(filter(None, self.names(activity)), "")
         return name
-
-    def url(self, org: Organization) -> str:
-        prefix, suffix = self.url_parts
-        return prefix + org.slug + suffix
 
 
 def export_queryset(queryset):
@@ -306,22 +258,6 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
         ),
         "url": url_prefix + org.slug + url_suffix,
     }
-
-
-def cell_text(value) -> str:
-    """A typed value as the plain text of a cell (before neutralising)."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return MULTI_SEPARATOR.join(map(str, value))
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def csv_cells(row: dict) -> list[str]:
-    """The CSV cells of ``organization_row``'s result, in column order."""
-    return [neutralise(cell_text(row[key])) for key in COLUMNS]
 
 
 def split_multi(text: str) -> list[str]:

@@ -27,6 +27,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from listing.columns import choice_labels, unneutralise
+from rightsnet.i18n import LANGUAGE_CODES
 from rightsnet.text import fold_latin, normalize
 
 from . import columns
@@ -223,7 +225,7 @@ def read_csv(data: bytes, *, max_bytes: int) -> CsvTable:
 
 def _read_header(table: CsvTable, header: list[str]) -> None:
     known = columns.header_map()
-    votes = {lang: 0 for lang in columns.LANGUAGE_CODES}
+    votes = {lang: 0 for lang in LANGUAGE_CODES}
     seen: dict[str, str] = {}
     keys: list[str | None] = []
     for title in header:
@@ -264,14 +266,14 @@ def _read_header(table: CsvTable, header: list[str]) -> None:
 
 def _language_of_labels(records: list[tuple[int, dict[str, str]]]) -> str | None:
     """The language of the kind and status labels, for headers that are the same in both."""
-    votes = {lang: 0 for lang in columns.LANGUAGE_CODES}
+    votes = {lang: 0 for lang in LANGUAGE_CODES}
     labels = {
         lang: {
             normalize(label)
             for choices in (Organization.Kind, Organization.Status)
-            for label in columns.choice_labels(choices, lang).values()
+            for label in choice_labels(choices, lang).values()
         }
-        for lang in columns.LANGUAGE_CODES
+        for lang in LANGUAGE_CODES
     }
     for _number, cells in records[:200]:
         for key in ("kind", "status"):
@@ -293,7 +295,7 @@ def file_too_large_message(size: int, limit: int) -> str:
 
 def clean_cell(text: str) -> str:
     """A cell as compared and stored: neutralising apostrophe removed, ends trimmed."""
-    return columns.unneutralise(text.replace("\r\n", "\n").strip()).strip()
+    return unneutralise(text.replace("\r\n", "\n").strip()).strip()
 
 
 _SLUG_FROM_URL = re.compile(r"/organizations/([-\w]+)/?$")
@@ -314,9 +316,7 @@ class Vocabulary:
         self.regions_by_path: dict[str, Region] = {}
         regions = list(Region.objects.all())
         self.all_regions = regions
-        contexts = {
-            lang: columns.ExportContext(lang=lang, public=False) for lang in columns.LANGUAGE_CODES
-        }
+        contexts = {lang: columns.ExportContext(lang=lang, public=False) for lang in LANGUAGE_CODES}
         for region in regions:
             for name in {self.fold(n) for n in (region.name_ru, region.name_en, region.slug) if n}:
                 self.regions_by_name.setdefault(name, []).append(region)
@@ -337,8 +337,8 @@ class Vocabulary:
 
     def _choices(self, choices) -> dict[str, str]:
         found = {}
-        for lang in columns.LANGUAGE_CODES:
-            for value, label in columns.choice_labels(choices, lang).items():
+        for lang in LANGUAGE_CODES:
+            for value, label in choice_labels(choices, lang).items():
                 found[self.fold(label)] = value
                 found[self.fold(value)] = value
         return found

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rightsnet.text import SLUG_MAX_LENGTH, search_document, slug_from
+
+from . import visibility
 
 MIN_YEAR = 1800
 MAX_YEAR = 2100
@@ -174,36 +176,15 @@ class ActivityType(models.Model):
 
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        return self.filter(visibility.published())
 
     def in_region(self, region: Region):
         """Organizations in ``region`` or anywhere below it."""
         return self.filter(region__path__startswith=region.path)
 
     def with_public_contacts(self):
-        """Annotate ``public_*`` contact fields, empty where contacts are staff-only.
-
-        Public pages and exports read only these, never the raw fields, and
-        ``public_phones`` holds only the phones of organizations whose contacts
-        are public.
-        """
-        hidden = Value("")
-
-        def visible(field):
-            return Case(When(contacts_public=True, then=F(field)), default=hidden)
-
-        return self.annotate(
-            public_address_ru=visible("address_ru"),
-            public_address_en=visible("address_en"),
-            public_postal_code=visible("postal_code"),
-            public_email=visible("email"),
-        ).prefetch_related(
-            Prefetch(
-                "phones",
-                queryset=Phone.objects.filter(organization__contacts_public=True),
-                to_attr="public_phones",
-            )
-        )
+        """Public contact fields only (``visibility.with_public_contacts``)."""
+        return visibility.with_public_contacts(self)
 
 
 class Organization(models.Model):
@@ -373,7 +354,7 @@ class Phone(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        return self.filter(visibility.published())
 
 
 class Person(models.Model):
@@ -436,7 +417,7 @@ class Person(models.Model):
 
 class AffiliationQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(person__is_published=True, organization__is_published=True)
+        return self.filter(visibility.published("person__"), visibility.published("organization__"))
 
 
 class Affiliation(models.Model):

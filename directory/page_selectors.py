@@ -16,9 +16,8 @@ from django.http import Http404
 from django.utils import translation
 
 from listing.facets import count_through
-from publications.models import Publication
 
-from . import freshness
+from . import freshness, visibility
 from .models import ActivityType, Affiliation, Organization, Person, Region
 
 SIMILAR_LIMIT = 5
@@ -120,6 +119,16 @@ def published_count() -> int:
     return freshness.cached("published-count", lambda: Organization.objects.published().count())
 
 
+def _published_publications(model, relation: str):
+    """The published publications at ``model``'s reverse ``relation``, oldest first.
+
+    Reached through the relation: the publications app depends on this one, which
+    does not import it back (``tests/test_app_boundaries.py``).
+    """
+    publication = model._meta.get_field(relation).related_model
+    return publication.objects.published().order_by("year", "title")
+
+
 def organization_detail(slug: str) -> Organization:
     """A published organization with public contacts and published relations only."""
     return freshness.cached(f"organization:{_language()}:{slug}", lambda: _organization(slug))
@@ -144,14 +153,14 @@ def _organization(slug: str) -> Organization:
             ),
             Prefetch(
                 "affiliations",
-                queryset=Affiliation.objects.filter(person__is_published=True)
+                queryset=Affiliation.objects.filter(visibility.published("person__"))
                 .select_related("person")
                 .order_by("person__name", "pk"),
                 to_attr="public_affiliations",
             ),
             Prefetch(
                 "publications",
-                queryset=Publication.objects.published().order_by("year", "title"),
+                queryset=_published_publications(Organization, "publications"),
                 to_attr="public_publications",
             ),
         )
@@ -240,7 +249,7 @@ def _person(slug: str) -> Person:
             ),
             Prefetch(
                 "edited_publications",
-                queryset=Publication.objects.published().order_by("year", "title"),
+                queryset=_published_publications(Person, "edited_publications"),
                 to_attr="public_publications",
             ),
         )

@@ -14,7 +14,9 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from listing.columns import cell_text
 from publications.models import Publication
+from rightsnet.i18n import in_language
 
 from . import columns, freshness, importing
 from .importing import CsvTable, FieldChange, ImportReport, Problem, RowResult
@@ -443,7 +445,7 @@ def _import_row(
         if key not in cells:
             continue
         text = importing.clean_cell(cells[key])
-        old = columns.cell_text(current[key]) if current is not None else ""
+        old = cell_text(current[key]) if current is not None else ""
         if importing.normalise_for_compare(key, text) == importing.normalise_for_compare(key, old):
             continue
         if (
@@ -474,7 +476,7 @@ def _import_row(
     if problems:
         return None, problems[: importing.MAX_PROBLEMS_PER_ROW]
 
-    name = columns.translated(organization, "name", lang)
+    name = in_language(organization, "name", lang)[0]
     if current is not None and not changes:
         return RowResult(number, RowResult.UNCHANGED, name, organization.pk), []
 

@@ -1,9 +1,11 @@
 from django.urls import path, re_path
 
+from listing.exports import export_view
 from listing.views import ListingView
 
-from . import export_views, views
+from . import exports, views
 from .listings import ORGANIZATIONS, PEOPLE
+from .selectors import organization_search, person_search
 
 app_name = "directory"
 
@@ -13,7 +15,8 @@ urlpatterns = [
     path("organizations/", ListingView.as_view(listing=ORGANIZATIONS), name="organization_list"),
     re_path(
         r"^organizations/export\.(?P<format>csv|json)$",
-        export_views.organization_export,
+        export_view,
+        {"search": organization_search, "build": exports.organization_export},
         name="organization_export",
     ),
     path(
@@ -28,7 +31,8 @@ urlpatterns = [
     path("people/", ListingView.as_view(listing=PEOPLE), name="person_list"),
     re_path(
         r"^people/export\.(?P<format>csv|json)$",
-        export_views.person_export,
+        export_view,
+        {"search": person_search, "build": exports.person_export},
         name="person_export",
     ),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),

@@ -1,4 +1,4 @@
-"""The columns of the public publications export, in the style of ``directory.columns``.
+"""The columns of the public publications export (``listing.columns`` makes the cells).
 
 Columns, in this order (``PUBLICATION_COLUMNS``, the keys are also the JSON keys)::
 
@@ -12,7 +12,7 @@ Columns, in this order (``PUBLICATION_COLUMNS``, the keys are also the JSON keys
   ``status`` the choice label (``published``/``planned``), both in the export's
   language; ``year`` and ``pages`` are numbers.
 - ``publisher`` and ``editors`` are read from the selector's ``public_publisher`` and
-  ``public_editors``, so a draft organization or person never appears.
+  ``public_editors``: published ones only (``directory.visibility``).
 - Several values in one cell are joined with ``"; "``.
 """
 
@@ -21,9 +21,8 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
-from directory.columns import choice_labels, translated
-from directory.person_columns import DetailUrl, column_headers, iso_local
-from directory.templatetags.rightsnet import language_name
+from listing.columns import DetailUrl, choice_labels, column_headers, iso_local
+from rightsnet.i18n import in_language, language_name
 
 from .models import Publication
 
@@ -45,7 +44,6 @@ PUBLICATION_COLUMN_TITLES = {
     "url": pgettext_lazy("export column", "url"),
 }
 PUBLICATION_COLUMNS: tuple[str, ...] = tuple(PUBLICATION_COLUMN_TITLES)
-_MISSING = object()
 
 
 def publication_headers(lang: str) -> list[str]:
@@ -71,29 +69,21 @@ class PublicationContext:
 def publication_row(publication: Publication, ctx: PublicationContext) -> dict:
     """One publication as typed values keyed by ``PUBLICATION_COLUMNS`` (JSON-ready)."""
     lang = ctx.lang
-    publisher = getattr(publication, "public_publisher", _MISSING)
-    editors = getattr(publication, "public_editors", None)
-    topics = getattr(publication, "public_topics", None)
-    if publisher is _MISSING:
-        publisher = publication.publisher if publication.publisher_id else None
-        publisher = publisher if publisher is not None and publisher.is_published else None
-    if editors is None:
-        editors = publication.editors.filter(is_published=True)
-    if topics is None:
-        topics = publication.topics.all()
+    publisher = publication.public_publisher
+    topics = publication.public_topics
     return {
         "id": publication.pk,
-        "title": translated(publication, "title", lang),
+        "title": in_language(publication, "title", lang)[0],
         "title_ru": publication.title_ru or "",
         "title_en": publication.title_en or "",
-        "series": translated(publication.series, "name", lang) if publication.series_id else "",
+        "series": in_language(publication.series, "name", lang)[0] if publication.series_id else "",
         "year": publication.year,
-        "city": translated(publication, "city", lang),
+        "city": in_language(publication, "city", lang)[0],
         "language": ctx.language(publication.language),
         "pages": publication.pages,
-        "publisher": translated(publisher, "name", lang) if publisher is not None else "",
-        "editors": [translated(person, "name", lang) for person in editors],
-        "topics": sorted(translated(topic, "name", lang) for topic in topics),
+        "publisher": in_language(publisher, "name", lang)[0] if publisher is not None else "",
+        "editors": [in_language(person, "name", lang)[0] for person in publication.public_editors],
+        "topics": sorted(in_language(topic, "name", lang)[0] for topic in topics),
         "status": ctx.status_labels.get(publication.status, publication.status),
         "updated_at": iso_local(publication.updated_at),
         "url": ctx.url(publication.slug),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from directory import visibility
 from directory.models import ActivityType, Organization, Person, unique_slug, year_validators
 from rightsnet.text import SLUG_MAX_LENGTH, search_document
 
@@ -42,7 +43,7 @@ class Series(models.Model):
 
 class PublicationQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True)
+        return self.filter(visibility.published())
 
 
 class Publication(models.Model):

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
+from directory import visibility
 from directory.models import Person
 
 from .models import Publication
@@ -13,6 +14,7 @@ def publication_detail(slug: str) -> Publication:
     queryset = (
         Publication.objects.published()
         .select_related("series", "publisher")
+        .annotate(publisher_public=visibility.as_value(visibility.published("publisher__")))
         .prefetch_related(
             "topics",
             Prefetch(
@@ -26,6 +28,5 @@ def publication_detail(slug: str) -> Publication:
         publication = queryset.get(slug=slug)
     except Publication.DoesNotExist:
         raise Http404("No such publication") from None
-    publisher = publication.publisher
-    publication.public_publisher = publisher if publisher and publisher.is_published else None
+    publication.public_publisher = publication.publisher if publication.publisher_public else None
     return publication

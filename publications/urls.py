@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from directory import export_views
+from listing.exports import export_view
 from listing.views import ListingView
 
-from . import views
+from . import exports, views
 from .listings import PUBLICATIONS
+from .selectors import publication_search
 
 app_name = "publications"
 
@@ -12,7 +13,8 @@ urlpatterns = [
     path("", ListingView.as_view(listing=PUBLICATIONS), name="publication_list"),
     re_path(
         r"^export\.(?P<format>csv|json)$",
-        export_views.publication_export,
+        export_view,
+        {"search": publication_search, "build": exports.publication_export},
         name="publication_export",
     ),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="publication_detail"),

@@ -8,8 +8,13 @@ tag's job (``directory/templatetags/rightsnet.py``); the rule is this module's.
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
+_LANGUAGE_NAMES = {
+    "ru": pgettext_lazy("language of a text", "Russian"),
+    "en": pgettext_lazy("language of a text", "English"),
+}
 
 
 def current_language(language: str | None = None) -> str:
@@ -36,3 +41,8 @@ def in_language(obj, field: str, language: str | None = None) -> tuple[str, str]
             if value:
                 return value, code
     return "", ""
+
+
+def language_name(code: str) -> str:
+    """ "ru" -> "Russian" in the interface language; an unknown code is shown as is."""
+    return _LANGUAGE_NAMES.get((code or "").lower(), code)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from directory import columns
 from directory.models import Organization, Phone
+from listing.columns import csv_cells
 
 PASSWORD = "a-long-Staff-passw0rd"
 
@@ -29,7 +30,7 @@ def export_csv(lang: str, queryset=None, *, public: bool = True) -> bytes:
     writer = csv.writer(out)
     writer.writerow(columns.headers(lang))
     for organization in columns.export_queryset(queryset.order_by("pk")):
-        writer.writerow(columns.csv_cells(columns.organization_row(organization, context)))
+        writer.writerow(csv_cells(columns.organization_row(organization, context), columns.COLUMNS))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

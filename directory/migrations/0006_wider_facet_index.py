@@ -1,13 +1,30 @@
-"""The facet index with the id, so PostgreSQL reads published ids from the index alone."""
+"""The facet index with the id, so PostgreSQL reads published ids from the index alone.
+
+Replaces 0005's org_facets_idx; the SQL is written here as it ran when this migration
+was made.
+"""
 
 from django.db import migrations
 
+TABLE = "directory_organization"
+
 
 def forwards(apps, schema_editor):
-    from directory import search_index
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS org_facets_idx")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS org_facets_cover_idx ON {TABLE} "
+            "(region_id, kind, status, is_published, id)"
+        )
 
-    search_index.drop_old_list_indexes(schema_editor.connection)
-    search_index.install_list_indexes(schema_editor.connection)
+
+def backwards(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS org_facets_cover_idx")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS org_facets_idx ON {TABLE} "
+            "(region_id, kind, status, is_published)"
+        )
 
 
 class Migration(migrations.Migration):
@@ -15,4 +32,4 @@ class Migration(migrations.Migration):
         ("directory", "0005_list_indexes"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)]
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]

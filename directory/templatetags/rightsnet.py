@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext
 
+from rightsnet.i18n import language_name
 from rightsnet.links import safe_url
 
 register = template.Library()
@@ -76,11 +77,6 @@ def tr_text(obj, field: str) -> str:
 # The same escapes as django.utils.html.json_script: no "</script>" or "<!--"
 # can survive inside the script element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-_LANGUAGE_NAMES = {
-    "ru": pgettext_lazy("language of a text", "Russian"),
-    "en": pgettext_lazy("language of a text", "English"),
-}
 
 _PHONE_ORDER = ["tel", "mobile", "fax"]
 
@@ -185,10 +181,7 @@ def phones_by_kind(phones) -> list[tuple[str, list]]:
 register.filter("safe_url", safe_url)
 
 
-@register.filter
-def language_name(code: str) -> str:
-    """ "ru" -> "Russian" in the interface language; an unknown code is shown as is."""
-    return _LANGUAGE_NAMES.get((code or "").lower(), code)
+register.filter("language_name", language_name)
 
 
 @register.filter

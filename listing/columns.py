@@ -1,0 +1,83 @@
+"""What every list's export columns share: titles, cell text, formulas, addresses.
+
+An app's column module (``directory.columns``, ``directory.person_columns``,
+``publications.columns``) turns one row into typed values keyed by its columns;
+the helpers here make those values cells the same way for every list.
+
+Formula injection (OWASP): a CSV cell that begins with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return gets a leading apostrophe (``neutralise``), so a spreadsheet
+shows it as text and never evaluates it. A phone number keeps its digits intact:
+``+7 095 206-81-71`` is written ``'+7 095 206-81-71``. ``unneutralise`` removes that
+apostrophe again on import.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+MULTI_SEPARATOR = "; "
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISING_PREFIX = "'"
+SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+def column_headers(titles: dict, lang: str) -> list[str]:
+    """The titles of ``titles`` (column key -> lazy title) in ``lang``, in their order."""
+    with translation.override(lang):
+        return [str(title) for title in titles.values()]
+
+
+def choice_labels(choices: type, lang: str) -> dict[str, str]:
+    """value -> label in ``lang`` for a TextChoices class."""
+    with translation.override(lang):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def neutralise(text: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula."""
+    if text and text.startswith(FORMULA_PREFIXES):
+        return NEUTRALISING_PREFIX + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Reverse ``neutralise``."""
+    if text.startswith(NEUTRALISING_PREFIX) and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
+def cell_text(value) -> str:
+    """A typed value as the plain text of a cell (before neutralising)."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return MULTI_SEPARATOR.join(map(str, value))
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_cells(row: dict, columns: tuple[str, ...]) -> list[str]:
+    """The CSV cells of a typed row, in column order: ``"; "``-joined and neutralised."""
+    return [neutralise(cell_text(row[key])) for key in columns]
+
+
+def iso_local(value) -> str | None:
+    """An aware date-time as ISO 8601 in the site's time zone, to the second."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+class DetailUrl:
+    """Absolute detail-page addresses in one language, with one ``reverse()`` per export."""
+
+    def __init__(self, url_name: str, *, lang: str, base_url: str = ""):
+        with translation.override(lang):
+            address = base_url.rstrip("/") + reverse(url_name, kwargs={"slug": SLUG_PLACEHOLDER})
+        self.prefix, _placeholder, self.suffix = address.partition(SLUG_PLACEHOLDER)
+
+    def __call__(self, slug: str) -> str:
+        return self.prefix + slug + self.suffix

@@ -1,0 +1,18 @@
+"""The publications export: the list's search, every row (``listing.exports`` writes it)."""
+
+from listing.exports import Export, rows_of
+
+from . import columns
+
+
+def publication_export(*, result, base_url: str) -> Export:
+    """The export of a ``publication_search`` result in its language."""
+    lang = result.language
+    ctx = columns.PublicationContext(lang=lang, base_url=base_url)
+    return Export(
+        name="publications",
+        columns=columns.PUBLICATION_COLUMNS,
+        headers=columns.publication_headers(lang),
+        rows=(columns.publication_row(publication, ctx) for publication in rows_of(result)),
+        lang=lang,
+    )
