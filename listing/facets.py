@@ -363,33 +363,27 @@ class TreeFacet(Facet):
         tree = self.tree(lookups)
         totals = tree.rolled_up(counts)
         chosen = self._chosen(params, lookups)
-        options = [
-            FacetOption(
-                value=node.slug,
-                label=in_language(node, "name")[0],
-                count=totals.get(node.pk, 0),
-                selected=False,
-                toggle_url=querystring.replace(params, self.name, node.slug),
-                lang=in_language(node, "name")[1],
-            )
-            for node in tree.children.get(chosen.pk if chosen else None, [])
-        ]
-        breadcrumb = [
-            Crumb(
-                value=node.slug,
-                label=in_language(node, "name")[0],
-                url=querystring.replace(params, self.name, node.slug),
-                lang=in_language(node, "name")[1],
-                count=totals.get(node.pk, 0),
-            )
-            for node in (tree.ancestors(chosen) if chosen else [])
-        ]
+
+        def shown_node(node) -> dict:
+            label, lang = in_language(node, "name")
+            return {"value": node.slug, "label": label, "lang": lang, "count": totals[node.pk]}
+
+        def url(node) -> str:
+            return querystring.replace(params, self.name, node.slug)
+
+        children = tree.children.get(chosen.pk if chosen else None, [])
         return ShownFacet(
             name=self.name,
             label=str(self.label),
-            options=options,
+            options=[
+                FacetOption(**shown_node(node), selected=False, toggle_url=url(node))
+                for node in children
+            ],
             multiple=False,
-            breadcrumb=breadcrumb,
+            breadcrumb=[
+                Crumb(**shown_node(node), url=url(node))
+                for node in (tree.ancestors(chosen) if chosen else [])
+            ],
             all_url=querystring.remove(params, self.name),
         )
 
