@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "directory",
     "publications",
+    "sitedata",
 ]
 
 MIDDLEWARE = [
