@@ -45,7 +45,8 @@ class Listing:
     - ``sorts``, ``default_sort`` (without a search; with one, the relevance sort) and
       ``relevance_note`` (said when relevance is asked for without a search);
     - ``narrow_text_match``: resolve the text search to rows in memory (``readers``);
-    - ``cards(ids, lookups, language)``: a page's rows by id, with what the cards show,
+    - ``cards(rows, lookups, language)``: a page's rows (``pk__in`` its ids) with what the
+      cards show,
       read by cached page ids (None: a page is a slice of the queryset);
     - ``template``, ``export_url_name``; ``export``: ``(result, base_url) -> Export``;
     - ``cache``: what keeps counts, text matches and page ids per filters: anything with

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "csp",
     "directory",
     "publications",
+    "sitedata",
 ]
 
 MIDDLEWARE = [

@@ -47,7 +47,7 @@ LOG_DIR = VAR / "loadtest-logs"
 DATASETTE_VENV = VAR / "datasette-venv"
 DATASETTE_REQUIREMENT = "datasette==0.65.*"
 HOST = "127.0.0.1"  # every server here listens on loopback only
-SYNTHETIC_PREFIX = "synthetic-"  # directory.generator.SYNTHETIC_PREFIX
+SYNTHETIC_PREFIX = "synthetic-"  # sitedata.generator.SYNTHETIC_PREFIX
 PAGE_SIZE = 50  # listing.views.ListingView.paginate_by
 
 # Share of each page type in the mix (out of 100), and of Russian pages.
@@ -65,7 +65,7 @@ WEIGHTS = {
 }
 RUSSIAN_SHARE = 0.6
 LIST_FILTERS = ("none", "region", "activity", "kind", "region+activity", "region+kind")
-# Common words of the generated names and descriptions (directory/generator.py).
+# Common words of the generated names and descriptions (sitedata/generator.py).
 SEARCH_WORDS = {
     "ru": ("права", "центр", "Хельсинкская", "помощи"),
     "en": ("rights", "centre", "Helsinki", "legal"),

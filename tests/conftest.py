@@ -7,6 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.pages_data import World, build_world
+
 
 @pytest.fixture(autouse=True)
 def _default_language():
@@ -25,6 +27,19 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def world(db) -> World:
+    """The shared data (tests/pages_data.py): a published directory with drafts and
+    restricted contacts planted in every relation, each hidden value a unique marker."""
+    return build_world()
+
+
+@pytest.fixture
+def live_world(transactional_db) -> World:
+    """The same data committed, for a live server in another thread (browser tests)."""
+    return build_world()
 
 
 # Browser tests (marked `browser`): real Chromium driven through Playwright's sync API

@@ -1,6 +1,7 @@
 """A small published world with drafts and restricted contacts planted in every relation.
 
-Each hidden value carries a unique marker so a test can assert it appears nowhere.
+Each hidden value carries a unique marker so a test can assert it appears nowhere: every
+field of a draft (names, descriptions, contacts) and every restricted contact.
 """
 
 from dataclasses import dataclass
@@ -34,8 +35,18 @@ RESTRICTED_MARKERS = {
     "email": "secret-zq12@example.org",
     "phone": "+7 000 zq13",
     "fax": "+7 000 zq14",
+    "mobile": "+7 000 zq15",
 }
 ALL_MARKERS = [*DRAFT_MARKERS.values(), *RESTRICTED_MARKERS.values()]
+DRAFT_ORGANIZATION_FIELDS = (
+    "name_ru", "name_en", "short_name_ru", "short_name_en", "city_ru", "city_en",
+    "description_ru", "description_en", "address_ru", "address_en", "postal_code",
+)  # fmt: skip
+
+
+def marked(marker: str, *fields: str) -> dict[str, str]:
+    """Each of ``fields`` set to ``marker``."""
+    return dict.fromkeys(fields, marker)
 
 
 @dataclass
@@ -70,9 +81,11 @@ def build_world() -> World:
     education = ActivityTypeFactory(name_en="Education", name_ru="Просвещение")
 
     draft_parent = OrganizationFactory(
-        name_ru=DRAFT_MARKERS["parent"], name_en=DRAFT_MARKERS["parent"], is_published=False,
+        **marked(DRAFT_MARKERS["parent"], *DRAFT_ORGANIZATION_FIELDS),
+        email=f"{DRAFT_MARKERS['parent']}@example.org", is_published=False,
         region=moscow_oblast, activities=[legal],
     )  # fmt: skip
+    PhoneFactory(organization=draft_parent, number=DRAFT_MARKERS["parent"])
     org = OrganizationFactory(
         name_ru="Московская Хельсинкская группа",
         name_en="Moscow Helsinki Group",
@@ -134,6 +147,7 @@ def build_world() -> World:
     )
     PhoneFactory(organization=restricted, number=RESTRICTED_MARKERS["phone"], kind="tel")
     PhoneFactory(organization=restricted, number=RESTRICTED_MARKERS["fax"], kind="fax")
+    PhoneFactory(organization=restricted, number=RESTRICTED_MARKERS["mobile"], kind="mobile")
     restricted.partners.add(org)
 
     person = PersonFactory(
@@ -143,9 +157,10 @@ def build_world() -> World:
     AffiliationFactory(person=person, organization=org, role_en="chair", role_ru="председатель")
     AffiliationFactory(person=person, organization=draft_partner, role_en="founder")
     draft_person = PersonFactory(
-        name_ru=DRAFT_MARKERS["person"], name_en=DRAFT_MARKERS["person"], is_published=False
-    )
-    AffiliationFactory(person=draft_person, organization=org)
+        **marked(DRAFT_MARKERS["person"], "name_ru", "name_en", "title_en", "biography_ru"),
+        is_published=False, region=moscow_oblast,
+    )  # fmt: skip
+    AffiliationFactory(person=draft_person, organization=org, role_en=DRAFT_MARKERS["person"])
 
     draft_publisher = OrganizationFactory(
         name_ru=DRAFT_MARKERS["publisher"], name_en=DRAFT_MARKERS["publisher"],
@@ -172,8 +187,8 @@ def build_world() -> World:
         status="planned", series=series, publisher=draft_publisher,
     )  # fmt: skip
     PublicationFactory(
-        title_ru=DRAFT_MARKERS["publication"], title_en=DRAFT_MARKERS["publication"],
-        is_published=False, publisher=org, editors=[person],
+        **marked(DRAFT_MARKERS["publication"], "title_ru", "title_en", "description_en", "city_ru"),
+        is_published=False, publisher=org, editors=[person], series=series, topics=[legal],
     )  # fmt: skip
     return World(
         russia=russia, moscow_oblast=moscow_oblast, city=city, org=org, restricted=restricted,

@@ -34,7 +34,6 @@ from hypothesis import strategies as st
 from directory.models import ActivityType, Organization, Person, Region
 from publications.models import Publication, Series
 from rightsnet.sitemaps import SITEMAPS
-from tests.pages_data import build_world
 from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -279,12 +278,11 @@ def assert_answered(status: int, body: bytes, path: str, query: str) -> None:
 
 
 @pytest.fixture
-def slugs():
+def slugs(world):
     """The world's real slugs of every kind and the sitemap's section names.
 
     A pattern's slug argument (a detail page, a sitemap section) gets real and random ones.
     """
-    build_world()
     return sorted(
         {
             *Organization.objects.values_list("slug", flat=True),
@@ -479,11 +477,6 @@ EXPORTS = [
     "directory:person_export",
     "publications:publication_export",
 ]
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def _list_url(name, language):

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from rightsnet.context_processors import url_in_language
 from rightsnet.urls import urlpatterns as site_urlpatterns
 from tests.factories import OrganizationFactory
-from tests.pages_data import ALL_MARKERS, build_world, public_urls
+from tests.pages_data import ALL_MARKERS, public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +83,6 @@ def english_interface_strings():
         if len(entry.msgid) >= 5 and entry.msgstr and entry.msgstr != entry.msgid:
             strings.add(entry.msgid)
     return strings
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from directory.generator import generate_directory
 from directory.models import Organization, Person
+from sitedata.generator import generate_directory
 
 SCRIPT = settings.BASE_DIR / "scripts" / "loadtest.py"
 

@@ -16,7 +16,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from directory.models import Organization
 from rightsnet import sitemaps
 from tests.factories import OrganizationFactory, PersonFactory, PublicationFactory
-from tests.pages_data import ALL_MARKERS, build_world
+from tests.pages_data import ALL_MARKERS
 from tests.test_settings import run_python
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +30,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def index_locations(client) -> list[str]:

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.factories import OrganizationFactory, RegionFactory
-from tests.pages_data import ALL_MARKERS, build_world
+from tests.pages_data import ALL_MARKERS
 
 pytestmark = pytest.mark.browser
 
@@ -13,8 +13,9 @@ NO_JS = pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 
 
 @pytest.fixture
-def world(transactional_db):
-    world = build_world()
+def world(live_world):
+    """The shared world and enough entries to fill a first page and show pagination."""
+    world = live_world
     # Enough entries to fill a first page and show pagination.
     region = RegionFactory(name_en="Perm Krai", name_ru="Пермский край", parent=world.russia)
     for n in range(55):

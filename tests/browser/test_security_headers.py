@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from directory.models import Organization
-from tests.pages_data import build_world
+from tests.pages_data import public_urls
 from tests.staff import PASSWORD, staff_user
 
 pytestmark = pytest.mark.browser
@@ -78,55 +78,47 @@ class Watcher:
         assert self.errors == [], where
 
 
-@pytest.fixture
-def world(transactional_db):
-    return build_world()
-
-
 def urls(name: str, language: str, **kwargs) -> str:
     with translation.override(language):
         return reverse(name, kwargs=kwargs or None)
 
 
 def public_pages(world, language: str) -> list[tuple[str, int]]:
-    org = world.org
-    return [
-        (urls("directory:home", language), 200),
-        (urls("directory:organization_list", language), 200),
-        (
-            urls("directory:organization_list", language)
-            + f"?region={world.russia.slug}&activity={world.legal.slug}&kind=group&sort=-updated",
-            200,
-        ),
-        (urls("directory:organization_detail", language, slug=org.slug), 200),
-        (urls("directory:organization_detail", language, slug=world.restricted.slug), 200),
-        (urls("directory:region_list", language), 200),
-        (urls("directory:region_detail", language, slug=world.moscow_oblast.slug), 200),
-        (urls("directory:activity_list", language), 200),
-        (urls("directory:activity_detail", language, slug=world.legal.slug), 200),
-        (urls("directory:person_list", language), 200),
-        (urls("directory:person_detail", language, slug=world.person.slug), 200),
-        (urls("publications:publication_list", language), 200),
-        (urls("publications:publication_detail", language, slug=world.publication.slug), 200),
-        (urls("directory:about", language), 200),
-        (f"/{language}/no-such-page/", 404),
-        (urls("directory:organization_detail", language, slug=world.draft_org.slug), 404),
+    """Every page type (tests/pages_data.py's public URLs, the lists, a filtered list) and
+    two missing pages: a typed address and a draft's."""
+    lists = [
+        urls(name, language)
+        for name in (
+            "directory:organization_list",
+            "directory:person_list",
+            "publications:publication_list",
+        )
     ]
+    filtered = f"{lists[0]}?region={world.russia.slug}&activity={world.legal.slug}"
+    filtered += "&kind=group&sort=-updated"
+    missing = [
+        f"/{language}/no-such-page/",
+        urls("directory:organization_detail", language, slug=world.draft_org.slug),
+    ]
+    pages = [*public_urls(world, language), *lists, filtered]
+    return [(url, 200) for url in pages] + [(url, 404) for url in missing]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_public_page_type_without_a_csp_violation(page, world, language):
+def test_every_public_page_type_without_a_csp_violation(page, live_world, language):
     watcher = Watcher(page)
-    for url, status in public_pages(world, language):
+    for url, status in public_pages(live_world, language):
         watcher.visit(url, status)
     for url in ["/sitemap.xml", "/sitemap-organizations.xml", "/robots.txt"]:
         watcher.visit(url)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_organization_json_ld_is_allowed_and_readable(page, world, language):
+def test_the_organization_json_ld_is_allowed_and_readable(page, live_world, language):
     watcher = Watcher(page)
-    response = watcher.visit(urls("directory:organization_detail", language, slug=world.org.slug))
+    response = watcher.visit(
+        urls("directory:organization_detail", language, slug=live_world.org.slug)
+    )
     policy = response.headers["content-security-policy"]
     assert re.search(r"script-src 'self' 'nonce-[A-Za-z0-9+/=]+'", policy), policy
     blocks = page.locator('script[type="application/ld+json"]')
@@ -141,7 +133,7 @@ def test_the_organization_json_ld_is_allowed_and_readable(page, world, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_facet_checkboxes_still_submit_the_form(page, world, language):
+def test_facet_checkboxes_still_submit_the_form(page, live_world, language):
     watcher = Watcher(page)
     watcher.visit(urls("directory:organization_list", language))
     checkbox = page.locator("form[data-autosubmit] input[type=checkbox]:not([disabled])").first
@@ -152,7 +144,7 @@ def test_facet_checkboxes_still_submit_the_form(page, world, language):
     watcher.assert_clean(page.url)
 
 
-def test_a_violation_would_be_seen(page, world):
+def test_a_violation_would_be_seen(page, live_world):
     """The listener is live: an inline script added to a page is blocked and reported."""
     watcher = Watcher(page)
     watcher.visit(urls("directory:home", "ru"))
@@ -165,12 +157,12 @@ def test_a_violation_would_be_seen(page, world):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_admin_works_under_the_policy(page, world, language):
+def test_the_admin_works_under_the_policy(page, live_world, language):
     # A superuser sees every admin page an editor sees. The Editors group comes from a
     # migration, and once non-transactional tests have run in the session, the flush
     # before a browser test can leave it out (serialized rollback does not restore it).
     staff_user("editor", superuser=True)
-    org = Organization.objects.get(pk=world.org.pk)
+    org = Organization.objects.get(pk=live_world.org.pk)
     watcher = Watcher(page)
     watcher.visit(reverse("admin:login"))
     page.fill("#id_username", "editor")

@@ -3,8 +3,9 @@
 import pytest
 from django.db import transaction
 
-from directory import freshness, generator, services
+from directory import freshness
 from directory.models import Organization, Phone
+from sitedata import generator, services
 from tests.factories import ActivityTypeFactory, OrganizationFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 
 from directory.models import Organization
-from tests.factories import ActivityTypeFactory, OrganizationFactory, RegionFactory
 from tests.staff import export_csv, form_data, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -51,22 +50,6 @@ def visit(path: str) -> str:
 
 
 @pytest.fixture
-def world():
-    russia = RegionFactory(name_en="Russia", slug="russia", kind="country")
-    perm = RegionFactory(name_en="Perm", slug="perm", parent=russia)
-    monitoring = ActivityTypeFactory(name_en="Monitoring")
-    legal = ActivityTypeFactory(name_en="Legal defense")
-    memorial = OrganizationFactory(
-        name_en="Perm Memorial", region=perm, kind="group", activities=[monitoring]
-    )
-    OrganizationFactory(
-        name_en="Perm Civic Chamber", region=perm, kind="ngo", activities=[monitoring, legal]
-    )
-    OrganizationFactory(name_en="Russian Watch", region=russia, kind="group", activities=[legal])
-    return {"perm": perm, "monitoring": monitoring, "legal": legal, "memorial": memorial}
-
-
-@pytest.fixture
 def staff(client):
     client.force_login(staff_user("editor", group="Editors"))
     return client
@@ -74,74 +57,83 @@ def staff(client):
 
 def read_everything() -> None:
     """Fill the cache with every block the tests look at (and the list's first page)."""
-    for path in (HOME, LIST, f"{LIST}?region=perm", f"{LIST}?kind=group", "/en/activities/"):
+    for path in (
+        HOME,
+        LIST,
+        f"{LIST}?region=moscow-oblast",
+        f"{LIST}?kind=group",
+        "/en/activities/",
+    ):
         visit(path)
+
+
+# The shared world's five published organizations, all human rights groups: Moscow
+# Helsinki Group (in Podolsk, Moscow Oblast; legal defense and monitoring), its branch
+# (the oblast; education), Memorial (Russia; legal defense), Podolsk Rights Centre (the
+# oblast; legal defense and monitoring) and the group at risk (the oblast; legal defense).
+COUNTS = {"Education": 1, "Legal defense": 4, "Monitoring": 2}
+REGIONS = {"Russia": 5, "Moscow Oblast": 4}
+# Without Podolsk Rights Centre.
+WITHOUT_SIMILAR = {"Education": 1, "Legal defense": 3, "Monitoring": 1}
+REGIONS_WITHOUT_SIMILAR = {"Russia": 4, "Moscow Oblast": 3}
 
 
 def test_the_pages_show_the_counts_of_the_data(world):
     html = visit(LIST)
-    assert found(html) == 3
-    assert facet(html, "kind")["human rights group"] == 2
-    assert facet(html, "activity") == {"Legal defense": 2, "Monitoring": 2}
-    assert home_figures(visit(HOME)) == (
-        3,
-        {"Legal defense": 2, "Monitoring": 2, "Russia": 3, "Perm": 2},
-    )
+    assert found(html) == 5
+    assert facet(html, "kind")["human rights group"] == 5
+    assert facet(html, "activity") == COUNTS
+    assert home_figures(visit(HOME)) == (5, COUNTS | REGIONS)
     # Read again from the cache: the same page.
     assert visit(LIST) == html
 
 
 def test_an_admin_edit_is_shown_at_once(world, staff):
     read_everything()
-    memorial = world["memorial"]
-    url = reverse("admin:directory_organization_change", args=[memorial.pk])
+    url = reverse("admin:directory_organization_change", args=[world.similar.pk])
     form = staff.get(url)
-    response = staff.post(url, form_data(form, kind="ngo", activities=[str(world["legal"].pk)]))
+    response = staff.post(url, form_data(form, kind="ngo", activities=[str(world.legal.pk)]))
     assert response.status_code == 302
 
     html = visit(LIST)
-    assert facet(html, "kind")["human rights group"] == 1
-    assert facet(html, "kind")["related NGO"] == 2
-    assert facet(html, "activity") == {"Legal defense": 3, "Monitoring": 1}
-    assert facet(visit(f"{LIST}?kind=group"), "activity") == {"Legal defense": 1, "Monitoring": 0}
-    assert home_figures(visit(HOME)) == (
-        3,
-        {"Legal defense": 3, "Monitoring": 1, "Russia": 3, "Perm": 2},
-    )
+    assert facet(html, "kind")["human rights group"] == 4
+    assert facet(html, "kind")["related NGO"] == 1
+    assert facet(html, "activity") == COUNTS | {"Monitoring": 1}
+    assert facet(visit(f"{LIST}?kind=group"), "activity") == COUNTS | {
+        "Legal defense": 3,
+        "Monitoring": 1,
+    }
+    assert home_figures(visit(HOME)) == (5, COUNTS | {"Monitoring": 1} | REGIONS)
     assert "Monitoring</a>" in visit("/en/activities/")
 
 
 def test_an_admin_action_is_shown_at_once(world, staff):
     read_everything()
-    memorial = world["memorial"]
     response = staff.post(
         reverse("admin:directory_organization_changelist"),
-        {"action": "unpublish", "_selected_action": [str(memorial.pk)]},
+        {"action": "unpublish", "_selected_action": [str(world.similar.pk)]},
     )
     assert response.status_code == 302
 
     html = visit(LIST)
-    assert found(html) == 2
-    assert "Perm Memorial" not in html
-    assert facet(html, "region") == {"Russia": 2}
-    assert facet(visit(f"{LIST}?region=perm"), "kind") == {
-        "human rights group": 0,
-        "related NGO": 1,
+    assert found(html) == 4
+    assert "Podolsk Rights Centre" not in html
+    assert facet(html, "region") == {"Russia": 4}
+    assert facet(visit(f"{LIST}?region=moscow-oblast"), "kind") == {
+        "human rights group": 3,
+        "related NGO": 0,
         "official commission / ombudsman / state body": 0,
         "international organization": 0,
         "coalition / network": 0,
     }
-    assert home_figures(visit(HOME)) == (
-        2,
-        {"Legal defense": 2, "Monitoring": 1, "Russia": 2, "Perm": 1},
-    )
+    assert home_figures(visit(HOME)) == (4, WITHOUT_SIMILAR | REGIONS_WITHOUT_SIMILAR)
 
 
 def test_a_csv_import_is_shown_at_once(world, staff):
     read_everything()
     data = export_csv("en").decode("utf-8-sig")
     # Every "human rights group" of the file becomes a "coalition / network".
-    assert data.count("human rights group") == 2
+    assert data.count("human rights group") == 5
     changed = ("\ufeff" + data.replace("human rights group", "coalition / network")).encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -152,38 +144,36 @@ def test_a_csv_import_is_shown_at_once(world, staff):
 
     html = visit(LIST)
     assert facet(html, "kind")["human rights group"] == 0
-    assert facet(html, "kind")["coalition / network"] == 2
+    assert facet(html, "kind")["coalition / network"] == 5
     assert found(visit(f"{LIST}?kind=group")) == 0
 
 
 def test_the_import_command_is_shown_at_once(world, tmp_path):
     read_everything()
-    data = export_csv("en").decode("utf-8-sig").replace("related NGO", "human rights group")
+    data = export_csv("en").decode("utf-8-sig").replace("human rights group", "related NGO")
     path = tmp_path / "organizations.csv"
     path.write_bytes(("\ufeff" + data).encode())
     staff_user("robot")
     call_command("import_organizations", str(path), "--user", "robot", verbosity=0)
 
     html = visit(LIST)
-    assert facet(html, "kind")["human rights group"] == 3
-    assert facet(html, "kind")["related NGO"] == 0
+    assert facet(html, "kind")["human rights group"] == 0
+    assert facet(html, "kind")["related NGO"] == 5
 
 
 def test_deleting_and_restoring_from_history_are_shown_at_once(world, staff):
     read_everything()
-    memorial = world["memorial"]
-    pk = memorial.pk
+    pk = world.similar.pk
     staff.post(reverse("admin:directory_organization_delete", args=[pk]), {"post": "yes"})
     assert not Organization.objects.filter(pk=pk).exists()
 
     html = visit(LIST)
-    assert found(html) == 2
-    assert facet(html, "activity") == {"Legal defense": 2, "Monitoring": 1}
-    assert home_figures(visit(HOME)) == (
-        2,
-        {"Legal defense": 2, "Monitoring": 1, "Russia": 2, "Perm": 1},
-    )
-    assert facet(visit(f"{LIST}?region=perm"), "activity") == {"Legal defense": 1, "Monitoring": 1}
+    assert found(html) == 4
+    assert facet(html, "activity") == WITHOUT_SIMILAR
+    assert home_figures(visit(HOME)) == (4, WITHOUT_SIMILAR | REGIONS_WITHOUT_SIMILAR)
+    assert facet(visit(f"{LIST}?region=moscow-oblast"), "activity") == WITHOUT_SIMILAR | {
+        "Legal defense": 2
+    }
 
     before_deletion = Organization.history.filter(id=pk).exclude(history_type="-").first()
     revert_url = reverse(
@@ -193,10 +183,7 @@ def test_deleting_and_restoring_from_history_are_shown_at_once(world, staff):
     assert Organization.objects.filter(pk=pk).exists()
 
     html = visit(LIST)
-    assert found(html) == 3
-    assert "Perm Memorial" in html
-    assert facet(html, "activity") == {"Legal defense": 2, "Monitoring": 2}
-    assert home_figures(visit(HOME)) == (
-        3,
-        {"Legal defense": 2, "Monitoring": 2, "Russia": 3, "Perm": 2},
-    )
+    assert found(html) == 5
+    assert "Podolsk Rights Centre" in html
+    assert facet(html, "activity") == COUNTS
+    assert home_figures(visit(HOME)) == (5, COUNTS | REGIONS)

@@ -18,16 +18,11 @@ from tests.factories import (
     PublicationFactory,
     RegionFactory,
 )
-from tests.pages_data import ALL_MARKERS, RESTRICTED_MARKERS, build_world, public_urls
+from tests.pages_data import ALL_MARKERS, RESTRICTED_MARKERS, public_urls
 
 pytestmark = pytest.mark.django_db
 
 JSON_LD_RE = re.compile(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', re.S)
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def ru(url_name, **kwargs):

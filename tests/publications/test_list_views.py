@@ -7,43 +7,28 @@ from publications.models import Publication
 from publications.selectors import publication_search
 from tests.factories import (
     ActivityTypeFactory,
-    OrganizationFactory,
     PersonFactory,
     PublicationFactory,
     SeriesFactory,
 )
+from tests.pages_data import DRAFT_MARKERS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def books():
-    legal_culture = SeriesFactory(name_en="Legal Culture", name_ru="Правовая культура")
-    other = SeriesFactory(name_en="Other Series", name_ru="Другая серия")
-    minorities = ActivityTypeFactory(
-        name_en="National minorities", name_ru="Национальные меньшинства"
-    )
+def books(world):
+    """The shared world's publications (one published, one planned, one draft, all in
+    Legal Culture) and three more: a 1994 one with a draft publisher, a planned one in
+    English and one in another series."""
     social = ActivityTypeFactory(name_en="Social rights", name_ru="Социальные права")
-    mhg = OrganizationFactory(name_en="Moscow Helsinki Group")
-    hidden_publisher = OrganizationFactory(name_en="Hidden Publisher", is_published=False)
-    editor = PersonFactory(name_en="Lyudmila Alexeyeva")
-    hidden_editor = PersonFactory(name_en="Hidden Editor", is_published=False)
-    PublicationFactory(
-        title_en="The Nationalities Problem and Human Rights",
-        title_ru="Национальная проблема и права человека",
-        series=legal_culture,
-        year=1993,
-        pages=256,
-        publisher=mhg,
-        topics=[minorities],
-        editors=[editor, hidden_editor],
-    )
+    legal_culture = world.publication.series
     PublicationFactory(
         title_en="Social Problems and Human Rights",
         title_ru="Социальные проблемы и права человека",
         series=legal_culture,
         year=1994,
-        publisher=hidden_publisher,
+        publisher=world.draft_org,
         topics=[social],
     )
     PublicationFactory(
@@ -54,8 +39,7 @@ def books():
         status=Publication.Status.PLANNED,
         language="en",
     )
-    PublicationFactory(title_en="Unrelated Book", series=other, year=1993)
-    PublicationFactory(title_en="Secret Draft", series=legal_culture, year=1993, is_published=False)
+    PublicationFactory(title_en="Unrelated Book", series=SeriesFactory(name_en="Other Series"))
 
 
 def titles(query: str) -> list[str]:
@@ -68,6 +52,7 @@ def test_default_order_is_by_year(books):
         "The Nationalities Problem and Human Rights",
         "Unrelated Book",
         "Social Problems and Human Rights",
+        "Freedom of Conscience",
         "Future Seminars",
     ]
 
@@ -76,23 +61,24 @@ def test_facets_or_within_and_across(books):
     assert titles("year=1993&year=1996") == [
         "The Nationalities Problem and Human Rights",
         "Unrelated Book",
+        "Freedom of Conscience",
         "Future Seminars",
     ]
     assert titles("series=legal-culture&year=1993") == [
         "The Nationalities Problem and Human Rights"
     ]
-    assert titles("topic=social-rights&topic=national-minorities&sort=-year") == [
+    assert titles("topic=social-rights&topic=legal-defense&sort=-year") == [
         "Social Problems and Human Rights",
         "The Nationalities Problem and Human Rights",
     ]
-    assert titles("status=planned") == ["Future Seminars"]
+    assert titles("status=planned") == ["Freedom of Conscience", "Future Seminars"]
     assert titles("language=en") == ["Future Seminars"]
 
 
 def test_disjunctive_counts_exclude_drafts(books):
     result = publication_search(params=QueryDict("series=legal-culture&year=1993"), language="en")
     years = {o.value: (o.count, o.selected) for o in result.facet("year").options}
-    assert years == {"1996": (1, False), "1994": (1, False), "1993": (1, True)}
+    assert years == {"1996": (2, False), "1994": (1, False), "1993": (1, True)}
     series = {o.value: o.count for o in result.facet("series").options}
     assert series == {"legal-culture": 1, "other-series": 1}
 
@@ -104,15 +90,16 @@ def test_search_in_russian_with_stemming(books):
 
 def test_list_page(client, books):
     html = client.get("/en/publications/?series=legal-culture").content.decode()
-    assert "3 publications found" in html
-    assert "Secret Draft" not in html
+    assert "4 publications found" in html
+    assert DRAFT_MARKERS["publication"] not in html
     assert "Unrelated Book" not in html
     assert '<span class="badge">planned</span>' in html
     assert "256 pages" in html
     assert "Lyudmila Alexeyeva" in html
     assert "Moscow Helsinki Group" in html
-    assert "Hidden Editor" not in html
-    assert "Hidden Publisher" not in html
+    assert DRAFT_MARKERS["editor"] not in html
+    assert DRAFT_MARKERS["publisher"] not in html
+    assert DRAFT_MARKERS["parent"] not in html
     assert 'href="?series=legal-culture&amp;year=1994"' in html
     assert '<a class="clear-all" href="/en/publications/">Clear all</a>' in html
 
@@ -147,10 +134,8 @@ def test_bad_input_gives_a_normal_page(client, books, query, note):
 
 
 @pytest.mark.parametrize("size", [5, 60])
-def test_query_count_is_fixed(client, django_assert_num_queries, size):
-    series = SeriesFactory()
-    topic = ActivityTypeFactory()
-    publisher = OrganizationFactory()
+def test_query_count_is_fixed(client, world, django_assert_num_queries, size):
+    series, topic, publisher = world.publication.series, world.legal, world.org
     for n in range(size):
         PublicationFactory(
             series=series,

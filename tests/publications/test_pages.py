@@ -6,14 +6,9 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.factories import PersonFactory, PublicationFactory
-from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS, build_world
+from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def url_in(language, publication):

@@ -18,11 +18,11 @@ from django.db.models import Q
 from django.utils import translation
 from tqdm import tqdm
 
+from directory import freshness
+from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
 from publications.models import Publication, Series
 from rightsnet.text import slug_from
 
-from . import freshness
-from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 from .services import load_sample_data
 
 SYNTHETIC_PREFIX = "synthetic-"

@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from modeltranslation.translator import translator
 
 from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
-from directory.services import load_sample_data, rebuild_derived_fields, sample_data_paths
 from publications.models import Publication, Series
+from sitedata.services import load_sample_data, rebuild_derived_fields, sample_data_paths
 from tests.factories import OrganizationFactory, PublicationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

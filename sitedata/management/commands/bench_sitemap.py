@@ -2,7 +2,7 @@
 
 Runs in a throwaway database like ``bench_search`` (``var/bench_sitemap.sqlite3`` on
 SQLite, ``<name>_bench_sitemap`` on PostgreSQL, dropped unless ``--keepdb``), filled
-by ``directory.generator.generate_directory``. The sitemap leaves out the generator's
+by ``sitedata.generator.generate_directory``. The sitemap leaves out the generator's
 demo rows (slugs starting with ``synthetic-``), so in this throwaway database only,
 their slugs are renamed ``bench-...``: the sitemap then lists them like real entries.
 
@@ -30,12 +30,13 @@ from django.db.models.functions import Concat, Substr
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from directory import freshness, generator
-from directory.management.benchdb import benchmark_database
+from directory import freshness
 from directory.models import Organization, Person
 from publications.models import Publication
 from rightsnet import sitemaps
 from rightsnet.runtime import tune_garbage_collector
+from sitedata import generator
+from sitedata.management.benchdb import benchmark_database
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from directory.generator import SYNTHETIC_PREFIX, clear_synthetic, generate_directory
 from directory.models import Affiliation, Organization, Person, Phone, Region
 from publications.models import Publication
 from rightsnet.text import has_cyrillic
+from sitedata.generator import SYNTHETIC_PREFIX, clear_synthetic, generate_directory
 from tests.factories import PublicationFactory
 
 pytestmark = pytest.mark.django_db

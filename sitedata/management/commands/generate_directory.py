@@ -6,7 +6,7 @@ that they are demo entries; ``--clear`` removes the earlier ones first.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.generator import clear_synthetic, generate_directory
+from sitedata.generator import clear_synthetic, generate_directory
 
 
 def non_negative(value: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.services import load_sample_data, sample_data_paths
+from sitedata.services import load_sample_data, sample_data_paths
 
 
 class Command(BaseCommand):

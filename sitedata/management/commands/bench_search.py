@@ -3,7 +3,7 @@
 Runs in a throwaway database, never the one in use: created like Django's test
 database for the configured backend, as ``<name>_bench_search`` on PostgreSQL or
 ``var/bench_search.sqlite3`` on SQLite, filled by
-``directory.generator.generate_directory``, vacuumed and analysed, then dropped
+``sitedata.generator.generate_directory``, vacuumed and analysed, then dropped
 unless ``--keepdb`` (which also reuses an earlier one, skipping the generation).
 
 Each page (home, the organizations list with each filter alone and combined, every
@@ -34,12 +34,12 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from directory import generator
-from directory.management.benchdb import benchmark_database
 from directory.models import Organization, Person
 from publications.models import Publication
 from rightsnet.headers import without_nonce
 from rightsnet.runtime import tune_garbage_collector
+from sitedata import generator
+from sitedata.management.benchdb import benchmark_database
 
 # Query strings of the organizations list: each filter alone, then combined.
 LIST_SCENARIOS = [
