@@ -6,10 +6,13 @@
 - ``ids_in_order``: ids read through the raw cursor, without the ORM's per-row cost.
 - ``PageReader``: a page's ids cached per filters, sort and language; with the rows of
   the text match in memory and a sort an index gives (``Sort.indexed``), taken from
-  the order of every published row (one index scan shared by every search).
+  the order of every published row (one index scan shared by every search); and the
+  HTML of its cards cached alike (``PageRows.rendered``), so that a page seen before
+  reads no row and renders no card.
 """
 
 import json
+from functools import cached_property
 
 from django.db import connections
 from django.db.models import Q
@@ -146,3 +149,34 @@ class PageReader:
             wanted = set(self.narrowed.ids)
             return [pk for pk in everyone if pk in wanted][bottom:top]
         return ids_in_order(self.filtered.order_by(*self.order).values_list("pk")[bottom:top])
+
+
+class PageRows:
+    """The rows ``bottom:top`` of a ``PageReader``, read on first use (a page whose cards
+    come from the cache never reads them)."""
+
+    def __init__(self, reader: PageReader, bottom: int, top: int):
+        self.reader, self.bottom, self.top = reader, bottom, top
+
+    def __bool__(self) -> bool:
+        return self.top > self.bottom
+
+    @cached_property
+    def rows(self) -> list:
+        return self.reader(self.bottom, self.top)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def rendered(self, render) -> str:
+        """``render(rows)``: the HTML of the page's cards, cached as its ids are (per
+        filters, sort, language and page, until the next write)."""
+        reader = self.reader
+        key = f"cards:{reader.key}:{reader.sort.key}:{reader.language}:{self.bottom}:{self.top}"
+        return reader.cached(key, lambda: render(self.rows))

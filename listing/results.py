@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from rightsnet import querystring
 
 from .facets import NOTE_VALUE_LENGTH, Chip, ShownFacet
+from .readers import PageRows
 
 
 class SearchResult:
@@ -27,7 +28,8 @@ class SearchResult:
       query string and why, translated; ``params``: the cleaned parameters that
       every link on the page carries; ``sort`` and ``sort_options``;
     - ``read_page`` (optional): the rows ``bottom:top`` in list order by a faster way
-      than a slice of ``queryset`` (see ``listing.readers.PageReader``).
+      than a slice of ``queryset`` (``listing.readers.PageReader``); a page's
+      ``object_list`` is then a ``PageRows``, whose cards' HTML is cached too.
     """
 
     def __init__(
@@ -107,7 +109,8 @@ class ResultPage:
         self.object_list = self.page.object_list
         if result.read_page is not None:
             bottom = (number - 1) * per_page
-            self.object_list = result.read_page(bottom, min(bottom + per_page, result.total))
+            top = min(bottom + per_page, result.total)
+            self.object_list = PageRows(result.read_page, bottom, top)
 
     def _page_number(self, raw, num_pages: int) -> int:
         if raw in (None, ""):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "listing",
     "directory",
     "publications",
     "sitedata",

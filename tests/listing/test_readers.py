@@ -88,3 +88,16 @@ def test_ids_read_through_the_cursor_are_the_orms(crowd):
     many = Organization.objects.order_by("pk").values_list("pk", "activities__id", "kind")
     columns = ("pk", "activities__id", "kind")
     assert readers._rows(many, columns) == list(many)
+
+
+def test_cached_cards_are_the_rendered_ones_until_a_write(client, crowd):
+    """A page's cards from the cache are the cards rendered afresh; a write shows at once."""
+    url = "/en/organizations/?sort=name"
+    first = client.get(url).content
+    assert client.get(url).content == first  # from the cache
+    cache.clear()
+    assert client.get(url).content == first  # rendered afresh
+    shown = Organization.objects.published().order_by("name_en", "pk").first()
+    shown.name_en = "Renamed just now"
+    shown.save()
+    assert b"Renamed just now" in client.get(url).content
