@@ -283,7 +283,7 @@ def organization_rows(
 
 
 def organization_export(*, result, base_url: str) -> Export:
-    """The export of an ``organization_search`` result in its language."""
+    """The export of an ``ORGANIZATIONS.search`` result in its language."""
     lang = result.language
     ctx = columns.ExportContext(lang=lang, base_url=base_url, public=True)
     return Export(
@@ -299,7 +299,7 @@ def organization_export(*, result, base_url: str) -> Export:
 
 
 def person_export(*, result, base_url: str) -> Export:
-    """The export of a ``person_search`` result in its language."""
+    """The export of a ``PEOPLE.search`` result in its language."""
     lang = result.language
     ctx = columns.ExportContext(lang=lang, base_url=base_url, public=True)
     url = DetailUrl("directory:person_detail", lang=lang, base_url=base_url)

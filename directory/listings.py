@@ -1,4 +1,16 @@
-"""The organization and people lists, each declared once (see ``listing``)."""
+"""The organization and people lists, each declared once (see ``listing``).
+
+``ORGANIZATIONS.search(params, language)`` and ``PEOPLE.search(...)`` are what the list
+pages and their exports run, so a list and its download can never disagree. ``params``
+is ``request.GET`` or any ``{name: [values]}`` mapping (bad values are dropped with a
+note, never raised); ``language`` ("ru"/"en") is that of labels, notes and the name
+order. The result's ``queryset`` holds only published rows, filtered and sorted as the
+list shows them across all its pages, not paginated, ready to stream: regions joined;
+organizations with their types of work in ``public_activities`` and their contacts
+through ``with_public_contacts()`` (read ``public_email``, ``public_address_ru/en``,
+``public_postal_code``, ``public_phones``, never the raw fields); people with
+``public_affiliations`` (published organizations only).
+"""
 
 from typing import NamedTuple
 
@@ -23,7 +35,7 @@ from listing.listing import Listing
 from listing.sorts import Sort, by_name
 from rightsnet.i18n import current_language
 
-from . import freshness, search, search_index
+from . import exports, freshness, search, search_index, visibility
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
 
 # What a result card shows (``directory/includes/_organization_cards.html``): the page
@@ -132,7 +144,7 @@ def organization_cards(page, lookups, language: str) -> list[Organization]:
                 kinds_of_work[org_id].append(activity)
         # Only where contacts are public, as with_public_contacts() prefetches them.
         for org_id, number, kind in (
-            Phone.objects.filter(organization_id__in=ids, organization__contacts_public=True)
+            visibility.public_phones(Phone.objects.filter(organization_id__in=ids))
             .order_by("organization_id", "kind", "id")
             .values_list("organization_id", "number", "kind")
         ):
@@ -194,6 +206,7 @@ ORGANIZATIONS = Listing(
     narrow_text_match=True,
     cards=organization_cards,
     template="directory/organization_list.html",
+    export=exports.organization_export,
     export_url_name="directory:organization_export",
     cache=freshness,
 )
@@ -214,7 +227,7 @@ PEOPLE = Listing(
     related=lambda rows: rows.select_related("region").prefetch_related(
         Prefetch(
             "affiliations",
-            queryset=Affiliation.objects.filter(organization__is_published=True)
+            queryset=Affiliation.objects.filter(visibility.published("organization__"))
             .select_related("organization")
             .only(
                 "id",
@@ -242,7 +255,7 @@ PEOPLE = Listing(
             owner="person",
             target="organization",
             chosen=lambda lk: lk.organizations,
-            counted=lambda: Affiliation.objects.filter(organization__is_published=True),
+            counted=lambda: Affiliation.objects.filter(visibility.published("organization__")),
             size=ORGANIZATION_FACET_SIZE,
         ),
     ],
@@ -250,6 +263,7 @@ PEOPLE = Listing(
     default_sort="name",
     relevance_note=NAME_NOTE,
     template="directory/person_list.html",
+    export=exports.person_export,
     export_url_name="directory:person_export",
     cache=freshness,
 )

@@ -1,24 +1,16 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from listing.exports import export_view
-from listing.views import ListingView
+from listing.urls import listing_urls
 
-from . import exports, views
+from . import views
 from .listings import ORGANIZATIONS, PEOPLE
-from .selectors import organization_search, person_search
 
 app_name = "directory"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
-    path("organizations/", ListingView.as_view(listing=ORGANIZATIONS), name="organization_list"),
-    re_path(
-        r"^organizations/export\.(?P<format>csv|json)$",
-        export_view,
-        {"search": organization_search, "build": exports.organization_export},
-        name="organization_export",
-    ),
+    *listing_urls("organizations/", ORGANIZATIONS, "organization"),
     path(
         "organizations/<slug:slug>/",
         views.OrganizationDetailView.as_view(),
@@ -28,12 +20,6 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/<slug:slug>/", views.ActivityDetailView.as_view(), name="activity_detail"),
-    path("people/", ListingView.as_view(listing=PEOPLE), name="person_list"),
-    re_path(
-        r"^people/export\.(?P<format>csv|json)$",
-        export_view,
-        {"search": person_search, "build": exports.person_export},
-        name="person_export",
-    ),
+    *listing_urls("people/", PEOPLE, "person"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
 ]

@@ -317,16 +317,16 @@ def rows_of(result) -> Iterator:
 
 
 @require_safe
-def export_view(request, format: str, *, search: Callable, build: Callable):
-    """A list's download: ``search(params=, language=)`` is the list page's search,
-    ``build(result=, base_url=)`` makes its ``Export``. The URL passes both."""
+def export_view(request, format: str, *, listing):
+    """A listing's download: the list page's search (``listing.search``), every row,
+    made into an ``Export`` by ``listing.export(result=, base_url=)``."""
     if format not in FORMATS:
         raise Http404("Unknown export format")
     language = current_language()
     try:
-        result = search(params=request.GET, language=language)
+        result = listing.search(request.GET, language)
         total = result.total
-        export = build(result=result, base_url=request.build_absolute_uri("/"))
+        export = listing.export(result=result, base_url=request.build_absolute_uri("/"))
         # The first queries run now: an export that cannot start fails before its first byte.
         export.start()
     except DatabaseError as error:

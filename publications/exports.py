@@ -6,7 +6,7 @@ from . import columns
 
 
 def publication_export(*, result, base_url: str) -> Export:
-    """The export of a ``publication_search`` result in its language."""
+    """The export of a ``PUBLICATIONS.search`` result in its language."""
     lang = result.language
     ctx = columns.PublicationContext(lang=lang, base_url=base_url)
     return Export(

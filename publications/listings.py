@@ -13,11 +13,12 @@ from django.utils.translation import pgettext_lazy
 from directory import freshness
 from directory.listings import text_facet
 from directory.models import ActivityType, Organization, Person
-from directory.templatetags.rightsnet import language_name
 from listing.facets import Choice, ChoiceFacet, Lookups, ManyToManyFacet, named, named_choices
 from listing.listing import Listing
 from listing.sorts import Sort, by_name
+from rightsnet.i18n import language_name
 
+from . import exports
 from .models import Publication, Series
 
 
@@ -110,6 +111,7 @@ PUBLICATIONS = Listing(
     default_sort="year",
     relevance_note=_("Sorting by relevance needs a search query: sorted by year."),
     template="publications/publication_list.html",
+    export=exports.publication_export,
     export_url_name="publications:publication_export",
     cache=freshness,
 )

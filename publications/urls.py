@@ -1,21 +1,13 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from listing.exports import export_view
-from listing.views import ListingView
+from listing.urls import listing_urls
 
-from . import exports, views
+from . import views
 from .listings import PUBLICATIONS
-from .selectors import publication_search
 
 app_name = "publications"
 
 urlpatterns = [
-    path("", ListingView.as_view(listing=PUBLICATIONS), name="publication_list"),
-    re_path(
-        r"^export\.(?P<format>csv|json)$",
-        export_view,
-        {"search": publication_search, "build": exports.publication_export},
-        name="publication_export",
-    ),
+    *listing_urls("", PUBLICATIONS, "publication"),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="publication_detail"),
 ]

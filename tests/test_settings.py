@@ -86,7 +86,7 @@ def test_a_sqlite_site_never_loads_the_postgresql_driver(tmp_path):
     """psycopg and django.contrib.postgres cost a SQLite process ~10 MB for nothing."""
     result = run_python(
         "import sys, django; django.setup()\n"
-        "import rightsnet.urls, directory.exports, directory.selectors\n"
+        "import rightsnet.urls, directory.exports, directory.listings\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'))",
         DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
     )

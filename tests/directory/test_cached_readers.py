@@ -13,8 +13,8 @@ from django.db.models import Count
 from django.http import QueryDict
 
 from directory import page_selectors
+from directory.listings import ORGANIZATIONS
 from directory.models import Organization
-from directory.selectors import organization_search
 from rightsnet.headers import without_nonce
 from tests.factories import ActivityTypeFactory, OrganizationFactory, RegionFactory
 from tests.pages_data import build_world, public_urls
@@ -65,7 +65,7 @@ QUERIES = [
 @pytest.mark.parametrize("language", ["ru", "en"])
 @pytest.mark.parametrize("query", QUERIES)
 def test_each_page_of_the_list_is_the_plain_querysets_slice(client, many, query, language):
-    result = organization_search(params=QueryDict(query), language=language)
+    result = ORGANIZATIONS.search(QueryDict(query), language)
     plain = [org.slug for org in result.queryset]
     pages = [plain[:50], plain[50:100]]
     for number, expected in enumerate(pages, start=1):

@@ -15,8 +15,8 @@ from django.utils import timezone
 from psycopg.pq import TransactionStatus
 
 from directory import columns, exports, freshness
+from directory.listings import ORGANIZATIONS, PEOPLE
 from directory.models import Organization, Phone, Region
-from directory.selectors import organization_search, person_search
 from listing import exports as listing_exports
 from tests import staff
 from tests.factories import (
@@ -422,7 +422,7 @@ def make_organizations(places, works, size):
         PhoneFactory(organization=org, kind=Phone.Kind.FAX)
 
 
-def search_queries(client, selector, url, query) -> int:
+def search_queries(client, listing, url, query) -> int:
     """The queries of the list's own search (filters, COUNT) for ``query``, warmed up.
 
     An export runs that search and then queries of its own; the tests count these.
@@ -430,7 +430,7 @@ def search_queries(client, selector, url, query) -> int:
     b"".join(client.get(url + query).streaming_content)  # warm any per-process cache
     # As in a request: the data version of the cached reads is read once.
     with freshness.snapshot(), CaptureQueriesContext(connection) as queries:
-        selector(params=QueryDict(query.lstrip("?")), language="en").total  # noqa: B018
+        listing.search(QueryDict(query.lstrip("?")), "en").total  # noqa: B018
     return len(queries)
 
 
@@ -441,7 +441,7 @@ def test_query_count_is_bounded_and_does_not_grow_with_the_rows(client, places, 
     counts = []
     for size in (3, 40):
         make_organizations(places, works, size - Organization.objects.count())
-        search = search_queries(client, organization_search, url, query)
+        search = search_queries(client, ORGANIZATIONS, url, query)
         with CaptureQueriesContext(connection) as queries:
             body = b"".join(client.get(url + query).streaming_content)
         rows = len(csv_rows(body)) - 1 if fmt == "csv" else len(json.loads(body))
@@ -454,7 +454,7 @@ def test_query_count_is_bounded_and_does_not_grow_with_the_rows(client, places, 
 def plain_rows(lang="en"):
     """The organizations export's rows read the slow, obvious way: model instances."""
     ctx = columns.ExportContext(lang=lang, base_url="http://testserver/", public=True)
-    result = organization_search(params=QueryDict(), language=lang)
+    result = ORGANIZATIONS.search(QueryDict(), lang)
     instances = {org.pk: org for org in columns.export_queryset(Organization.objects.all())}
     ids = result.queryset.values_list("pk", flat=True)
     return [columns.organization_row(instances[pk], ctx) for pk in ids]
@@ -462,7 +462,7 @@ def plain_rows(lang="en"):
 
 def exported_rows(lang="en", chunk_size=exports.CHUNK_SIZE):
     ctx = columns.ExportContext(lang=lang, base_url="http://testserver/", public=True)
-    result = organization_search(params=QueryDict(), language=lang)
+    result = ORGANIZATIONS.search(QueryDict(), lang)
     return exports.organization_rows(result, ctx, chunk_size)
 
 
@@ -777,7 +777,7 @@ def test_people_query_count_is_fixed(client, django_assert_num_queries, places, 
         AffiliationFactory(person=person, organization=mhg)
 
     url, query = "/en/people/export.csv", "?region=russia"
-    search = search_queries(client, person_search, url, query)
+    search = search_queries(client, PEOPLE, url, query)
 
     # The search, then: every region's path, the people, their affiliations.
     with django_assert_num_queries(search + 3):

@@ -4,8 +4,8 @@ import pytest
 from django.http import QueryDict
 
 from directory import freshness
+from directory.listings import ORGANIZATIONS, PEOPLE
 from directory.models import Organization, Region
-from directory.selectors import organization_search, person_search
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def search(query: str = "", language: str = "en"):
-    return organization_search(params=QueryDict(query), language=language)
+    return ORGANIZATIONS.search(QueryDict(query), language)
 
 
 def names(result) -> list[str]:
@@ -295,23 +295,21 @@ def test_people_filter_by_region_and_organization():
     AffiliationFactory(person=kovalev, organization=memo)
     AffiliationFactory(person=kovalev, organization=draft)
 
-    result = person_search(params=QueryDict("region=moscow"), language="en")
+    result = PEOPLE.search(QueryDict("region=moscow"), "en")
     assert [p.name_en for p in result.queryset] == ["Lyudmila Alexeyeva"]
 
-    result = person_search(
-        params=QueryDict(f"organization={mhg.slug}&organization={memo.slug}"), language="en"
-    )
+    result = PEOPLE.search(QueryDict(f"organization={mhg.slug}&organization={memo.slug}"), "en")
     assert [p.name_en for p in result.queryset] == ["Lyudmila Alexeyeva", "Sergei Kovalev"]
     counts = {o.label: o.count for o in result.facet("organization").options}
     assert counts == {"Memorial": 1, "Moscow Helsinki Group": 1}
     kovalev_row = [p for p in result.queryset if p.name_en == "Sergei Kovalev"][0]
     assert [a.organization.name_en for a in kovalev_row.public_affiliations] == ["Memorial"]
 
-    result = person_search(params=QueryDict(f"organization={draft.slug}"), language="en")
+    result = PEOPLE.search(QueryDict(f"organization={draft.slug}"), "en")
     assert result.total == 2
     assert result.notes == [f"Unknown organization “{draft.slug}” ignored."]
 
-    facet = person_search(params=QueryDict(""), language="en").facet("region")
+    facet = PEOPLE.search(QueryDict(""), "en").facet("region")
     assert [(o.label, o.count) for o in facet.options] == [("Russia", 2)]
 
 

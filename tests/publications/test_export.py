@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publications.columns import PUBLICATION_COLUMNS
+from publications.listings import PUBLICATIONS
 from publications.models import Publication
-from publications.selectors import publication_search
 from tests.factories import (
     ActivityTypeFactory,
     OrganizationFactory,
@@ -205,7 +205,7 @@ def test_query_count_is_fixed(client, django_assert_num_queries, size):
     url, query = "/ru/publications/export.csv", f"?series={series.slug}"
     b"".join(client.get(url + query).streaming_content)  # warm any per-process cache
     with CaptureQueriesContext(connection) as queries:
-        publication_search(params=QueryDict(query[1:]), language="ru").total  # noqa: B018
+        PUBLICATIONS.search(QueryDict(query[1:]), "ru").total  # noqa: B018
 
     # The list's search (filters, COUNT), then: the publications with their series,
     # and their publishers, editors and topics.

@@ -3,8 +3,8 @@
 import pytest
 from django.http import QueryDict
 
+from publications.listings import PUBLICATIONS
 from publications.models import Publication
-from publications.selectors import publication_search
 from tests.factories import (
     ActivityTypeFactory,
     PersonFactory,
@@ -43,7 +43,7 @@ def books(world):
 
 
 def titles(query: str) -> list[str]:
-    result = publication_search(params=QueryDict(query), language="en")
+    result = PUBLICATIONS.search(QueryDict(query), "en")
     return [p.title_en for p in result.queryset]
 
 
@@ -76,7 +76,7 @@ def test_facets_or_within_and_across(books):
 
 
 def test_disjunctive_counts_exclude_drafts(books):
-    result = publication_search(params=QueryDict("series=legal-culture&year=1993"), language="en")
+    result = PUBLICATIONS.search(QueryDict("series=legal-culture&year=1993"), "en")
     years = {o.value: (o.count, o.selected) for o in result.facet("year").options}
     assert years == {"1996": (2, False), "1994": (1, False), "1993": (1, True)}
     series = {o.value: o.count for o in result.facet("series").options}
