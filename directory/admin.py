@@ -23,11 +23,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from rightsnet.i18n import current_language
 from rightsnet.links import safe_url
 
 from . import columns, importing, services, staging
@@ -419,7 +420,7 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
             "opts": self.model._meta,
             "title": gettext("Import organizations from CSV"),
             "max_megabytes": round(settings.IMPORT_MAX_BYTES / 1024 / 1024, 1),
-            "columns": columns.headers(get_language() or settings.LANGUAGE_CODE),
+            "columns": columns.headers(current_language()),
         }
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirm(request, context)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
 from django.http import Http404
-from django.utils import translation
 
 from listing.facets import count_through
+from rightsnet.i18n import current_language
 
 from . import freshness, visibility
 from .models import ActivityType, Affiliation, Organization, Person, Region
@@ -23,11 +23,6 @@ from .models import ActivityType, Affiliation, Organization, Person, Region
 SIMILAR_LIMIT = 5
 RECENT_LIMIT = 8
 LANDING_LIMIT = 10
-
-
-def _language() -> str:
-    """For cache keys of lists ordered by name: modeltranslation sorts in this language."""
-    return translation.get_language() or ""
 
 
 @dataclass
@@ -58,15 +53,15 @@ def _region_counts(paths: dict[int, str] | None) -> dict[int, int]:
         paths = dict(Region.objects.values_list("id", "path"))
     totals = dict.fromkeys(paths, 0)
     for region_id, n in direct.items():
-        for part in (paths.get(region_id) or "").strip("/").split("/"):
-            if part and int(part) in totals:
-                totals[int(part)] += n
+        for ancestor_id in Region.path_ids(paths.get(region_id)):
+            if ancestor_id in totals:
+                totals[ancestor_id] += n
     return totals
 
 
 def region_tree() -> list[RegionNode]:
     """Every region as a tree of nodes with subtree counts, in two queries."""
-    return freshness.cached(f"region-tree:{_language()}", _region_tree)
+    return freshness.cached(f"region-tree:{current_language()}", _region_tree)
 
 
 def _region_tree() -> list[RegionNode]:
@@ -91,7 +86,7 @@ def top_regions(limit: int = 12) -> list[RegionNode]:
 
 def activities_with_counts() -> list[ActivityType]:
     """Every type of work with its number of published organizations (``org_count``)."""
-    return freshness.cached(f"activities-with-counts:{_language()}", _activities_with_counts)
+    return freshness.cached(f"activities-with-counts:{current_language()}", _activities_with_counts)
 
 
 def _activities_with_counts() -> list[ActivityType]:
@@ -131,7 +126,9 @@ def _published_publications(model, relation: str):
 
 def organization_detail(slug: str) -> Organization:
     """A published organization with public contacts and published relations only."""
-    return freshness.cached(f"organization:{_language()}:{slug}", lambda: _organization(slug))
+    return freshness.cached(
+        f"organization:{current_language()}:{slug}", lambda: _organization(slug)
+    )
 
 
 def _organization(slug: str) -> Organization:
@@ -192,7 +189,7 @@ def similar_organizations(organization: Organization, limit: int = SIMILAR_LIMIT
     if region.kind == Region.Kind.CITY and region.parent_id and len(organization.region_trail) > 1:
         region = organization.region_trail[-2]
     return freshness.cached(
-        f"similar:{_language()}:{organization.pk}:{limit}",
+        f"similar:{current_language()}:{organization.pk}:{limit}",
         lambda: _similar_organizations(organization, region, activity_ids, limit),
     )
 
@@ -231,7 +228,7 @@ def _similar_organizations(organization, region, activity_ids, limit):
 
 def person_detail(slug: str) -> Person:
     """A published person with affiliations and publications of published entries only."""
-    return freshness.cached(f"person:{_language()}:{slug}", lambda: _person(slug))
+    return freshness.cached(f"person:{current_language()}:{slug}", lambda: _person(slug))
 
 
 def _person(slug: str) -> Person:
@@ -262,7 +259,9 @@ def _person(slug: str) -> Person:
 
 def region_landing(slug: str):
     """A region with its breadcrumb, sub-regions with counts and first published groups."""
-    return freshness.cached(f"region-landing:{_language()}:{slug}", lambda: _region_landing(slug))
+    return freshness.cached(
+        f"region-landing:{current_language()}:{slug}", lambda: _region_landing(slug)
+    )
 
 
 def _region_landing(slug: str):
@@ -289,7 +288,7 @@ def _region_landing(slug: str):
 def activity_landing(slug: str):
     """A type of work with its count and first published groups."""
     return freshness.cached(
-        f"activity-landing:{_language()}:{slug}", lambda: _activity_landing(slug)
+        f"activity-landing:{current_language()}:{slug}", lambda: _activity_landing(slug)
     )
 
 

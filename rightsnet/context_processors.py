@@ -2,11 +2,10 @@
 
 from urllib.parse import urlsplit, urlunsplit
 
-from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
 
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+from rightsnet.i18n import LANGUAGE_CODES, current_language
+
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
 
@@ -40,7 +39,7 @@ def alternates(request):
     if request is None:
         return {}
     full_path = request.get_full_path()
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    current = current_language()
     links = []
     for code in LANGUAGE_CODES:
         url = url_in_language(full_path, code)

@@ -9,17 +9,18 @@ import sys
 
 from django.http import HttpResponse
 from django.template import loader
-from django.utils.translation import get_language, get_language_from_path
+from django.utils.translation import get_language_from_path
 from django.views.defaults import server_error as default_server_error
 
 from rightsnet.dberrors import RETRY_AFTER_SECONDS, is_transient
+from rightsnet.i18n import current_language
 
 
 def server_error(request, template_name: str = "500.html"):
     error = sys.exc_info()[1]
     if error is None or not is_transient(error):
         return default_server_error(request, template_name)
-    language = get_language_from_path(request.path_info) or get_language() or "ru"
+    language = current_language(get_language_from_path(request.path_info))
     html = loader.get_template("503.html").render({"language": language})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

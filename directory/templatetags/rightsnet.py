@@ -3,18 +3,15 @@
 import json
 
 from django import template
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
-from rightsnet.i18n import language_name
+from rightsnet.i18n import in_language, language_name
 from rightsnet.links import safe_url
 
 register = template.Library()
-
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def _fallback_note(language: str) -> str:
@@ -23,55 +20,33 @@ def _fallback_note(language: str) -> str:
     return gettext("(in English)")
 
 
-def current_language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-
-
-def translated(obj, field: str, *, current: str, note: bool = True, notes=None):
-    """A translated field in ``current``, or another language's text, marked.
-
-    Where ``current`` is empty and another language has text, the text is wrapped
-    in a span with its own ``lang`` and, unless ``note`` is false, a discreet
-    "(in Russian)" note follows (``notes`` maps languages to ready-made notes).
-    """
-    value = getattr(obj, f"{field}_{current}", None)
-    if value:
-        return value
-    for language in LANGUAGE_CODES:
-        if language == current:
-            continue
-        value = getattr(obj, f"{field}_{language}", None)
-        if value:
-            if not note:
-                return format_html('<span lang="{}">{}</span>', language, value)
-            return format_html(
-                '<span lang="{}">{}</span> <small class="fallback-note">{}</small>',
-                language,
-                value,
-                notes[language] if notes else _fallback_note(language),
-            )
-    return ""
-
-
-def translated_text(obj, field: str, *, current: str) -> str:
-    """The plain text of a translated field, ``current`` first (for attributes)."""
-    for language in [current, *LANGUAGE_CODES]:
-        value = getattr(obj, f"{field}_{language}", None)
-        if value:
-            return value
-    return ""
+def translated(obj, field: str, *, note: bool = True):
+    """A translated field in the current language, or the other language's text
+    (``rightsnet.i18n.in_language``) in a span with its own ``lang`` followed, unless
+    ``note`` is false, by a discreet "(in Russian)" note."""
+    text, lang = in_language(obj, field)
+    if not lang:
+        return text
+    if not note:
+        return format_html('<span lang="{}">{}</span>', lang, text)
+    return format_html(
+        '<span lang="{}">{}</span> <small class="fallback-note">{}</small>',
+        lang,
+        text,
+        _fallback_note(lang),
+    )
 
 
 @register.simple_tag
 def tr(obj, field: str, note: bool = True):
     """A translated field in the current language, or the other one, marked."""
-    return translated(obj, field, current=current_language(), note=note)
+    return translated(obj, field, note=note)
 
 
 @register.simple_tag
 def tr_text(obj, field: str) -> str:
     """The plain text of a translated field, current language first (for attributes)."""
-    return translated_text(obj, field, current=current_language())
+    return in_language(obj, field)[0]
 
 
 # The same escapes as django.utils.html.json_script: no "</script>" or "<!--"
@@ -154,13 +129,13 @@ def organization_json_ld(context, organization) -> str:
 
 def public_address(organization) -> str:
     """The public address in the current language, else the other one (plain text)."""
-    return translated_text(organization, "public_address", current=current_language())
+    return in_language(organization, "public_address")[0]
 
 
 @register.simple_tag
 def tr_public_address(organization) -> str:
     """Like ``tr`` for the annotated public address (empty when contacts are staff-only)."""
-    return translated(organization, "public_address", current=current_language())
+    return translated(organization, "public_address")
 
 
 @register.simple_tag
