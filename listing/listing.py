@@ -74,7 +74,8 @@ class Listing:
         language = current_language(language)
         with translation.override(language):
             lookups = self.lookups(params)
-            filterset = FilterSet(self.facets, params, lookups)
+            base = self.queryset()
+            filterset = FilterSet(self.facets, params, lookups, base)
             params, notes, q = filterset.params, filterset.notes, filterset.q
             sort, sort_options = choose_sort(
                 self.sorts,
@@ -85,7 +86,6 @@ class Listing:
                 without_q_note=self.relevance_note,
             )
             key = f"{self.name}:" + self.cache.params_key(params, [f.name for f in self.facets])
-            base = self.queryset()
             text = next(f for f in self.facets if isinstance(f, TextFacet))
             narrowed = None
             if q and self.narrow_text_match:
