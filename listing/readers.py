@@ -120,7 +120,7 @@ def narrow(filterset, base, text) -> Narrowed | None:
 
 class PageReader:
     """One page's ids in list order, cached per filters, sort and language, then its
-    rows read by ``cards(ids)`` in that order."""
+    cards (``cards(ids)``: ``{id: card}``) in that order."""
 
     def __init__(self, *, cached, key, sort, language, base, filtered, order, narrowed, cards):
         self.cached, self.key, self.sort, self.language = cached, key, sort, language
@@ -134,9 +134,8 @@ class PageReader:
             f"page:{self.key}:{self.sort.key}:{self.language}:{bottom}:{top}",
             lambda: self._ids(bottom, top),
         )
-        rows = self.cards(ids)
-        position = {pk: i for i, pk in enumerate(ids)}
-        return sorted(rows, key=lambda row: position[row.pk])
+        cards = self.cards(ids)
+        return [cards[pk] for pk in ids if pk in cards]
 
     def _ids(self, bottom: int, top: int) -> list[int]:
         if self.narrowed is not None and self.sort.indexed:
