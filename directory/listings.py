@@ -29,6 +29,7 @@ from .templatetags.rightsnet import translated, translated_text
 # What a result card shows (``directory/includes/_organization_cards.html``): the page
 # reads only these, not the long search text, addresses and descriptions in full.
 ORGANIZATION_CARD_FIELDS = (
+    "id",
     "slug",
     "name_ru",
     "name_en",
@@ -41,9 +42,9 @@ ORGANIZATION_CARD_FIELDS = (
     "founded",
     "description_ru",
     "description_en",
-    "region__slug",
     "region__name_ru",
     "region__name_en",
+    "public_email",
 )
 # The people list offers the organizations with the most people, plus the chosen ones.
 ORGANIZATION_FACET_SIZE = 25
@@ -107,11 +108,11 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
     link, phone lines and "founded in" are made here, each choice label and type of work
     once per page. A dict is the fastest thing a template reads (an object's attribute
     costs it a failed item lookup first); rendering 50 cards is most of a list page's
-    time when its cache is cold.
+    time when its cache is cold. The rows are read as named tuples, not model instances.
     """
-    rows = page.select_related("region").with_public_contacts().only(*ORGANIZATION_CARD_FIELDS)
-    organizations = list(rows.prefetch_related(None))
-    ids = [org.pk for org in organizations]
+    rows = page.with_public_contacts().prefetch_related(None).order_by()
+    organizations = list(rows.values_list(*ORGANIZATION_CARD_FIELDS, named=True))
+    ids = [org.id for org in organizations]
     cards = {pk: {"id": pk, "activities": [], "phones": []} for pk in ids}
     if ids:
         activities = {
@@ -128,7 +129,7 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             if (name := activities.get(activity_id)) is not None:
                 cards[org_id]["activities"].append(name)
         # Only where contacts are public, as with_public_contacts() prefetches them.
-        phone_kinds = dict(Phone.Kind.choices)
+        phone_kinds = {value: str(label) for value, label in Phone.Kind.choices}
         for org_id, number, kind in (
             Phone.objects.filter(organization_id__in=ids, organization__contacts_public=True)
             .order_by("organization_id", "kind", "id")
@@ -137,7 +138,8 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             if len(phones := cards[org_id]["phones"]) < 2:
                 phones.append(f"{phone_kinds.get(kind, kind)} {number}")
     url_start, url_end = reverse("directory:organization_detail", args=["-"]).split("/-/")
-    kinds, statuses = dict(Organization.Kind.choices), dict(Organization.Status.choices)
+    kinds = {value: str(label) for value, label in Organization.Kind.choices}
+    statuses = {value: str(label) for value, label in Organization.Status.choices}
     founded_in = gettext("founded in %(year)s")
 
     def tr(obj, field, note=False):
@@ -146,15 +148,15 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
     for org in organizations:
         city = translated_text(org, "city", current=language)
         description = tr(org, "description")
-        cards[org.pk].update(
+        cards[org.id].update(
             url=f"{url_start}/{org.slug}/{url_end}",
             name=tr(org, "name", note=True),
             short_name=tr(org, "short_name"),
             kind=kinds.get(org.kind, org.kind),
-            region=tr(org.region, "name") if org.region else "",
+            region=tr(org, "region__name"),
             # The city unless it repeats the region.
             city=tr(org, "city")
-            if city and city != translated_text(org.region, "name", current=language)
+            if city and city != translated_text(org, "region__name", current=language)
             else "",
             founded=founded_in % {"year": org.founded} if org.founded else "",
             status="" if org.status == Organization.Status.ACTIVE else org.status,
