@@ -205,15 +205,10 @@ class Facet:
 
     def as_filter(self, lookups) -> django_filters.Filter:
         """The facet as a django-filter Filter: its form field validates the cleaned
-        values (one or several of the known ones), its ``method`` is ``filter``."""
-        choices = [(value, value) for value in self.known(lookups)]
-        if self.single_valued:
-            return django_filters.ChoiceFilter(
-                label=self.label, choices=choices, method=self._method(lookups)
-            )
+        values (here: any of the known ones), its ``method`` is ``filter``."""
         return django_filters.MultipleChoiceFilter(
             label=self.label,
-            choices=choices,
+            choices=[(value, value) for value in self.known(lookups)],
             method=lambda queryset, name, values: self.filter(queryset, values, lookups),
         )
 
@@ -368,6 +363,11 @@ class TreeFacet(Facet):
 
     def known(self, lookups):
         return self.tree(lookups).by_slug
+
+    def as_filter(self, lookups):
+        # A slug, known to the cleaning: as choices, every node would be copied into
+        # the form of every request.
+        return django_filters.CharFilter(label=self.label, method=self._method(lookups))
 
     def _ids(self, values, lookups) -> list[int]:
         tree = self.tree(lookups)
