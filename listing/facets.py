@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from types import SimpleNamespace
 
+import django_filters
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
@@ -202,6 +203,19 @@ class Facet:
     def filter(self, queryset, values: list[str], lookups):
         raise NotImplementedError
 
+    def as_filter(self, lookups) -> django_filters.Filter:
+        """The facet as a django-filter Filter: its form field validates the cleaned
+        values (here: any of the known ones), its ``method`` is ``filter``."""
+        return django_filters.MultipleChoiceFilter(
+            label=self.label,
+            choices=[(value, value) for value in self.known(lookups)],
+            method=lambda queryset, name, values: self.filter(queryset, values, lookups),
+        )
+
+    def _method(self, lookups) -> Callable:
+        """``filter`` as the method of a filter that gives one value."""
+        return lambda queryset, name, value: self.filter(queryset, [value], lookups)
+
     def count(self, rows: QuerySet, params, lookups):
         """Counts of a facet that no grouped column query can give, over ``rows``."""
         raise NotImplementedError
@@ -233,6 +247,11 @@ class TextFacet(Facet):
         super().__init__(name, label)
         self.condition, self.words, self.relevance = condition, words, relevance
         self.max_length = max_length
+
+    def as_filter(self, lookups):
+        return django_filters.CharFilter(
+            label=self.label, max_length=self.max_length, method=self._method(lookups)
+        )
 
     def filter(self, queryset, values, lookups):
         return queryset.filter(self.condition(values[0], connections[queryset.db]))
@@ -344,6 +363,11 @@ class TreeFacet(Facet):
 
     def known(self, lookups):
         return self.tree(lookups).by_slug
+
+    def as_filter(self, lookups):
+        # A slug, known to the cleaning: as choices, every node would be copied into
+        # the form of every request.
+        return django_filters.CharFilter(label=self.label, method=self._method(lookups))
 
     def _ids(self, values, lookups) -> list[int]:
         tree = self.tree(lookups)

@@ -1,15 +1,19 @@
-"""The query string of a list, cleaned leniently from the listing's facets.
+"""The query string of a list: cleaned leniently, validated and applied by django-filter.
 
 A bad value is dropped with a note for the user instead of failing the page, so the
 cleaned parameters are always valid and can be used for every link on the page:
 NUL bytes out, repeated values merged, one value kept for single-valued parameters,
 text cut to its length, a search without words dropped, unknown values dropped.
-``filter(queryset, exclude=...)`` applies every filter but the named ones, which is
-what a disjunctive facet count needs: one facet's options counted with the others.
+The form made of the facets' filters (``Facet.as_filter``) then validates what is
+left, and ``filter(queryset, exclude=...)`` applies its ``cleaned_data`` through the
+filters, every one but the named ones: what a disjunctive facet count needs, one
+facet's options counted with the others applied.
 """
 
 from collections.abc import Iterable
 
+import django_filters
+from django.http import QueryDict
 from django.utils.translation import gettext
 
 from .facets import Facet, TextFacet, truncate
@@ -32,11 +36,11 @@ def raw_values(params, name: str) -> list[str]:
     return clean_values(raw)
 
 
-class FilterSet:
+class FilterSet(django_filters.FilterSet):
     """The cleaned parameters (``params``) of ``facets`` plus ``sort``, and ``notes``
-    saying what was changed or dropped and why."""
+    saying what was changed or dropped and why; one filter per facet, over ``queryset``."""
 
-    def __init__(self, facets: list[Facet], params, lookups):
+    def __init__(self, facets: list[Facet], params, lookups, queryset):
         self.facets, self.lookups = facets, lookups
         self.notes: list[str] = []
         self.params: dict[str, list[str]] = {}
@@ -47,6 +51,21 @@ class FilterSet:
             if len(sort) > 1:
                 self._only_one("sort", sort)
             self.params["sort"] = sort[:1]
+        data = QueryDict(mutable=True)
+        for name, values in self.params.items():
+            data.setlist(name, values)
+        super().__init__(data, queryset)
+        self.filters = {facet.name: facet.as_filter(lookups) for facet in facets}
+        for name, errors in self.form.errors.items():
+            # Unreachable after the cleaning unless a facet's filter and its cleaning
+            # disagree: the parameter is dropped rather than the page failed.
+            label = str(self.filters[name].label)
+            for error in errors:
+                self.notes.append(
+                    gettext("Filter “%(filter)s” ignored: %(error)s")
+                    % {"filter": label, "error": error}
+                )
+            self.params.pop(name, None)
         text = next((f for f in facets if isinstance(f, TextFacet)), None)
         self.q = self.params.get(text.name, [""])[0] if text else ""
 
@@ -91,8 +110,9 @@ class FilterSet:
         return values
 
     def filter(self, queryset, *, exclude: Iterable[str] = ()):
-        """Apply every filter except those named in ``exclude``."""
-        for facet in self.facets:
-            if facet.name not in exclude and facet.name in self.params:
-                queryset = facet.filter(queryset, self.params[facet.name], self.lookups)
+        """Apply the form's ``cleaned_data`` through every filter except those named in
+        ``exclude`` (a filter skips an empty value)."""
+        for name, value in self.form.cleaned_data.items():
+            if name not in exclude:
+                queryset = self.filters[name].filter(queryset, value)
         return queryset

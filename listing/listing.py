@@ -45,9 +45,9 @@ class Listing:
     - ``sorts``, ``default_sort`` (without a search; with one, the relevance sort) and
       ``relevance_note`` (said when relevance is asked for without a search);
     - ``narrow_text_match``: resolve the text search to rows in memory (``readers``);
-    - ``cards(rows, lookups, language)``: a page's rows (``pk__in`` its ids) with what the
-      cards show,
-      read by cached page ids (None: a page is a slice of the queryset);
+    - ``cards(rows, lookups, language)``: ``{id: card}`` of a page's rows (``pk__in`` its
+      ids), what its cards show, read by cached page ids (None: a page is a slice of
+      the queryset);
     - ``template``, ``export_url_name``; ``export``: ``(result, base_url) -> Export``;
     - ``cache``: what keeps counts, text matches and page ids per filters: anything with
       ``cached(key, build)`` and ``params_key(params, names)`` (``directory.freshness``).
@@ -74,7 +74,8 @@ class Listing:
         language = current_language(language)
         with translation.override(language):
             lookups = self.lookups(params)
-            filterset = FilterSet(self.facets, params, lookups)
+            base = self.queryset()
+            filterset = FilterSet(self.facets, params, lookups, base)
             params, notes, q = filterset.params, filterset.notes, filterset.q
             sort, sort_options = choose_sort(
                 self.sorts,
@@ -85,7 +86,6 @@ class Listing:
                 without_q_note=self.relevance_note,
             )
             key = f"{self.name}:" + self.cache.params_key(params, [f.name for f in self.facets])
-            base = self.queryset()
             text = next(f for f in self.facets if isinstance(f, TextFacet))
             narrowed = None
             if q and self.narrow_text_match:

@@ -13,6 +13,7 @@
 
 import json
 from functools import cached_property
+from operator import itemgetter
 
 from django.db import connections
 from django.db.models import Q
@@ -49,7 +50,11 @@ def _rows(values_list, columns: tuple = ()) -> list[tuple]:
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     at = [names.index(name) for name in columns]
-    return [tuple(row[i] for i in at) for row in rows] if columns else rows
+    if not columns or at == list(range(len(names))):
+        return rows
+    if len(at) == 1:
+        return [(row[at[0]],) for row in rows]
+    return list(map(itemgetter(*at), rows))  # at C speed: a text match reads 100,000s
 
 
 def ids_in_order(ids) -> list[int]:
@@ -101,13 +106,14 @@ def narrow(filterset, base, text) -> Narrowed | None:
     matching = base.filter(condition).order_by().values_list(*columns)
     found = _rows(matching[: MAX_MATCHED_ROWS + 1], columns)
     candidates: dict[int, list] = {}
-    for pk, *values in found:
-        row = candidates.get(pk)
+    at = range(1, len(columns))  # values: (pk, each facet's column), read without unpacking
+    for values in found:
+        row = candidates.get(values[0])
         if row is None:
-            row = candidates[pk] = [set() if i in many else v for i, v in enumerate(values)]
+            row = candidates[values[0]] = [set() if i - 1 in many else values[i] for i in at]
         for i in many:
-            if values[i] is not None:
-                row[i].add(values[i])
+            if values[i + 1] is not None:
+                row[i].add(values[i + 1])
     if len(found) > MAX_MATCHED_ROWS or len(candidates) > MAX_MATCHED_IDS:
         return None
     tests = {
@@ -120,7 +126,7 @@ def narrow(filterset, base, text) -> Narrowed | None:
 
 class PageReader:
     """One page's ids in list order, cached per filters, sort and language, then its
-    rows read by ``cards(ids)`` in that order."""
+    cards (``cards(ids)``: ``{id: card}``) in that order."""
 
     def __init__(self, *, cached, key, sort, language, base, filtered, order, narrowed, cards):
         self.cached, self.key, self.sort, self.language = cached, key, sort, language
@@ -134,9 +140,8 @@ class PageReader:
             f"page:{self.key}:{self.sort.key}:{self.language}:{bottom}:{top}",
             lambda: self._ids(bottom, top),
         )
-        rows = self.cards(ids)
-        position = {pk: i for i, pk in enumerate(ids)}
-        return sorted(rows, key=lambda row: position[row.pk])
+        cards = self.cards(ids)
+        return [cards[pk] for pk in ids if pk in cards]
 
     def _ids(self, bottom: int, top: int) -> list[int]:
         if self.narrowed is not None and self.sort.indexed:

@@ -55,11 +55,11 @@ def combinations():
 
 
 def seen(query: str):
-    """What a page shows of ``query``: rows of every page in order, total and counts."""
+    """What a page shows of ``query``: links of every page in order, total and counts."""
     result = ORGANIZATIONS.search(QueryDict(query), "en", facets=True)
     counts = {f.name: [(o.value, o.count) for o in f.options] for f in result.facets}
-    pages = [[o.pk for o in result.page(n, 7).object_list] for n in (1, 2, 3)]
-    return pages, result.total, counts, [o.pk for o in result.queryset]
+    pages = [[card["url"] for card in result.page(n, 7).object_list] for n in (1, 2, 3)]
+    return pages, result.total, counts, [o.get_absolute_url() for o in result.queryset]
 
 
 @pytest.mark.parametrize("sort", SORTS)
