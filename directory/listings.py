@@ -32,11 +32,11 @@ from listing.facets import (
 from listing.filterset import raw_values
 from listing.listing import Listing
 from listing.sorts import Sort, by_name
-from rightsnet.i18n import current_language
+from rightsnet.i18n import current_language, in_language
 
 from . import exports, freshness, search, search_index, visibility
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
-from .templatetags.rightsnet import translated, translated_text
+from .templatetags.rightsnet import translated
 
 # What a result card shows (``directory/includes/_organization_cards.html``): the page
 # reads only these, not the long search text, addresses and descriptions in full.
@@ -128,7 +128,7 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
     cards = {pk: {"id": pk, "activities": [], "phones": []} for pk in ids}
     if ids:
         activities = {
-            a.pk: translated(a, "name", current=language, note=False)
+            a.pk: translated(a, "name", language=language, note=False)
             for a in lookups.activities.values()
         }
         through = Organization.activities.through.objects.filter(organization_id__in=ids)
@@ -155,10 +155,10 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
     founded_in = gettext("founded in %(year)s")
 
     def tr(obj, field, note=False):
-        return translated(obj, field, current=language, note=note)
+        return translated(obj, field, language=language, note=note)
 
     for org in organizations:
-        city = translated_text(org, "city", current=language)
+        city = in_language(org, "city", language)[0]
         description = tr(org, "description")
         cards[org.id].update(
             url=f"{url_start}/{org.slug}/{url_end}",
@@ -168,7 +168,7 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             region=tr(org, "region__name"),
             # The city unless it repeats the region.
             city=tr(org, "city")
-            if city and city != translated_text(org, "region__name", current=language)
+            if city and city != in_language(org, "region__name", language)[0]
             else "",
             founded=founded_in % {"year": org.founded} if org.founded else "",
             status="" if org.status == Organization.Status.ACTIVE else org.status,

@@ -20,11 +20,11 @@ def _fallback_note(language: str) -> str:
     return gettext("(in English)")
 
 
-def translated(obj, field: str, *, note: bool = True):
-    """A translated field in the current language, or the other language's text
-    (``rightsnet.i18n.in_language``) in a span with its own ``lang`` followed, unless
-    ``note`` is false, by a discreet "(in Russian)" note."""
-    text, lang = in_language(obj, field)
+def translated(obj, field: str, *, note: bool = True, language: str | None = None):
+    """A translated field in ``language`` (default: the current one), or the other
+    language's text (``rightsnet.i18n.in_language``) in a span with its own ``lang``
+    followed, unless ``note`` is false, by a discreet "(in Russian)" note."""
+    text, lang = in_language(obj, field, language)
     if not lang:
         return text
     if not note:
