@@ -18,8 +18,9 @@ import django_filters
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from rightsnet import querystring
 from rightsnet.i18n import in_language
+
+from . import querystring
 
 NOTE_VALUE_LENGTH = 60
 

@@ -41,25 +41,18 @@ def ids_condition(ids: list[int], connection) -> Q:
     return Q(pk__in=list(ids))
 
 
-def _rows(values_list, columns: tuple = ()) -> list[tuple]:
-    """The rows of a ``values_list`` read through the cursor, with ``columns`` in that
-    order (Django may select them in another)."""
+def _rows(values_list) -> tuple[list[str], list[tuple]]:
+    """The column names and rows of a ``values_list``, read through the cursor (Django
+    may select the columns in another order than asked: read them by name)."""
     sql, params = values_list.query.sql_with_params()
     with connections[values_list.db].cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
-    at = [names.index(name) for name in columns]
-    if not columns or at == list(range(len(names))):
-        return rows
-    if len(at) == 1:
-        return [(row[at[0]],) for row in rows]
-    return list(map(itemgetter(*at), rows))  # at C speed: a text match reads 100,000s
+        return [column[0] for column in cursor.description], cursor.fetchall()
 
 
 def ids_in_order(ids) -> list[int]:
     """The ids of a ``values_list("pk")`` in its order, read through the cursor."""
-    return [row[0] for row in _rows(ids)]
+    return [row[0] for row in _rows(ids)[1]]
 
 
 class Narrowed:
@@ -104,16 +97,21 @@ def narrow(filterset, base, text) -> Narrowed | None:
     condition = text.condition(filterset.q, connections[base.db])
     columns = ("pk", *(f.candidate_column for f in facets))
     matching = base.filter(condition).order_by().values_list(*columns)
-    found = _rows(matching[: MAX_MATCHED_ROWS + 1], columns)
+    names, found = _rows(matching[: MAX_MATCHED_ROWS + 1])
+    pk_at, *at = map(names.index, columns)
+    facet_values = itemgetter(*at) if len(at) > 1 else lambda values: [values[i] for i in at]
+    # The rows are read where they are, not remade in another order: every container
+    # made per row that outlives the loop costs the cycle collector on a broad match.
     candidates: dict[int, list] = {}
-    at = range(1, len(columns))  # values: (pk, each facet's column), read without unpacking
     for values in found:
-        row = candidates.get(values[0])
+        row = candidates.get(values[pk_at])
         if row is None:
-            row = candidates[values[0]] = [set() if i - 1 in many else values[i] for i in at]
+            row = candidates[values[pk_at]] = list(facet_values(values))
+            for i in many:
+                row[i] = set()
         for i in many:
-            if values[i + 1] is not None:
-                row[i].add(values[i + 1])
+            if values[at[i]] is not None:
+                row[i].add(values[at[i]])
     if len(found) > MAX_MATCHED_ROWS or len(candidates) > MAX_MATCHED_IDS:
         return None
     tests = {

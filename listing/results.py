@@ -8,8 +8,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
 
-from rightsnet import querystring
-
+from . import querystring
 from .facets import NOTE_VALUE_LENGTH, Chip, ShownFacet
 from .readers import PageRows
 

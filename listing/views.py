@@ -3,9 +3,9 @@
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
-from rightsnet import querystring
 from rightsnet.i18n import current_language
 
+from . import querystring
 from .listing import Listing
 
 

@@ -5,7 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from rightsnet.sitemaps import RobotsView, sitemap_index, sitemap_section
+from sitedata.sitemaps import RobotsView, sitemap_index, sitemap_section
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

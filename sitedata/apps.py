@@ -8,7 +8,8 @@ class SitedataConfig(AppConfig):
     whole-site benchmarks each span ``directory`` and ``publications``. In ``directory``
     they made it import ``publications``, which is built on it (an import cycle); a
     registry each app fills would split the generator's one seeded random stream across
-    apps for no gain. No models; management commands only.
+    apps for no gain. The sitemap (``sitemaps.py``, served by the root URLconf) lists
+    the public pages of every app. No models.
     """
 
     name = "sitedata"

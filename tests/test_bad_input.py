@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from directory.models import ActivityType, Organization, Person, Region
 from publications.models import Publication, Series
-from rightsnet.sitemaps import SITEMAPS
+from sitedata.sitemaps import SITEMAPS
 from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
-from rightsnet.sitemaps import SITEMAPS
+from sitedata.sitemaps import SITEMAPS
 from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS, RESTRICTED_MARKERS
 from tests.staff import staff_user
 

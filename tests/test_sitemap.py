@@ -14,7 +14,7 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from directory.models import Organization
-from rightsnet import sitemaps
+from sitedata import sitemaps
 from tests.factories import OrganizationFactory, PersonFactory, PublicationFactory
 from tests.pages_data import ALL_MARKERS
 from tests.test_settings import run_python

@@ -33,9 +33,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from directory import freshness
 from directory.models import Organization, Person
 from publications.models import Publication
-from rightsnet import sitemaps
 from rightsnet.runtime import tune_garbage_collector
-from sitedata import generator
+from sitedata import generator, sitemaps
 from sitedata.management.benchdb import benchmark_database
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

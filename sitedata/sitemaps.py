@@ -42,7 +42,8 @@ from django.views.generic import TemplateView
 from directory import freshness
 from directory.models import ActivityType, Organization, Person, Region
 from publications.models import Publication
-from sitedata.generator import SYNTHETIC_PREFIX
+
+from .generator import SYNTHETIC_PREFIX
 
 # <url> entries per section document (the protocol allows 50,000 and 50 MB).
 MAX_URLS = 10_000
