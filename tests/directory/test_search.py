@@ -133,11 +133,16 @@ def test_search_index_exists_and_survives_a_table_rebuild():
             assert cursor.fetchone()[0] == 1
             return
         assert search_index.fts_table(connection) == search_index.FTS_TABLE
+        triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+        made_by_migration = cursor.execute(triggers).fetchall()
         # What Django's table rebuild does to triggers: they are gone.
         for name in ("directory_organization_fts_ai", "directory_organization_fts_au"):
             cursor.execute(f"DROP TRIGGER {name}")
     search_index.ensure(connection)  # what post_migrate runs
     assert search_index.fts_table(connection) == search_index.FTS_TABLE
+    with connection.cursor() as cursor:
+        # The same triggers as migration 0004 made (it holds its own copy of their SQL).
+        assert cursor.execute(triggers).fetchall() == made_by_migration
     OrganizationFactory(name_ru="Новая группа", name_en="")
     assert matching("мемориал") == ["Мемориал"]
     assert matching("новая") == ["Новая группа"]
