@@ -387,3 +387,27 @@ def test_list_indexes_exist():
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
         names = {row[0] for row in cursor.fetchall()}
     assert set(search_index.LIST_INDEXES) <= names
+
+
+def test_the_organization_facet_shows_the_top_organizations_and_says_it_is_truncated():
+    """People's organization facet: the 25 with most people, plus any chosen, flagged as
+    truncated only when organizations with people are left out."""
+    person = PersonFactory(is_published=True)
+    groups = [OrganizationFactory(name_en=f"Group {i:02}", slug=f"group-{i:02}") for i in range(26)]
+    for group in groups[:25]:
+        AffiliationFactory(person=person, organization=group)
+    facet = PEOPLE.search(QueryDict(""), "en").facet("organization")
+    assert len(facet.options) == 25 and not facet.truncated
+
+    AffiliationFactory(person=PersonFactory(is_published=True), organization=groups[0])
+    AffiliationFactory(person=person, organization=groups[25])
+    freshness.bump()
+    facet = PEOPLE.search(QueryDict(""), "en").facet("organization")
+    assert facet.truncated
+    assert len(facet.options) == 25
+    assert facet.options[0].label == "Group 00" and facet.options[0].count == 2
+
+    chosen = PEOPLE.search(QueryDict("organization=group-25"), "en").facet("organization")
+    shown = {option.value for option in chosen.options}
+    # The chosen one joins the top 25: every organization with people is shown.
+    assert "group-25" in shown and len(shown) == 26 and not chosen.truncated
