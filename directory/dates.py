@@ -1,0 +1,161 @@
+"""Dates known to a year, a month or a day: "1976", "January 1997", "25 January 2023".
+
+A source last updated in January 1997 must not become "1 January 1997". A model keeps
+such a date in two columns (a ``DateField`` and a ``date_precision`` with ``Precision``
+choices); ``PartialDate`` is the value read from them, compared, shown in either
+language and typed in the admin as "1997", "1997-01" or "1997-01-25".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import translation
+from django.utils.dates import MONTHS, MONTHS_ALT
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
+
+from rightsnet.i18n import current_language
+
+# Digits only in ASCII: "١٩٩٧" is not a year a reader can check.
+_TEXT = re.compile(r"(?P<year>[0-9]+)(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?", re.ASCII)
+MIN_YEAR, MAX_YEAR = 1000, 9999
+# Languages that write a month name in lower case inside a date ("январь 1997 г."),
+# where Django's month names are capitalised for standing alone ("Январь").
+_LOWER_CASE_MONTHS = {"ru"}
+
+
+class Precision(models.TextChoices):
+    """How much of a date is known; coarser first (the order ``PartialDate`` sorts by)."""
+
+    YEAR = "year", pgettext_lazy("date precision", "year")
+    MONTH = "month", pgettext_lazy("date precision", "month")
+    DAY = "day", pgettext_lazy("date precision", "day")
+
+
+_RANK = {precision: rank for rank, precision in enumerate(Precision)}
+
+
+@total_ordering
+@dataclass(frozen=True, eq=True)
+class PartialDate:
+    """A date known to ``precision``; the date is the first day of its year or month
+    when coarser than a day, so two values for "January 1997" are equal.
+
+    Ordered by date, then coarser first: 1997 < January 1997 < 1 January 1997.
+    """
+
+    date: datetime.date
+    precision: Precision
+
+    def __post_init__(self):
+        precision = Precision(self.precision)
+        date = self.date
+        if precision == Precision.YEAR:
+            date = date.replace(month=1, day=1)
+        elif precision == Precision.MONTH:
+            date = date.replace(day=1)
+        object.__setattr__(self, "precision", precision)
+        object.__setattr__(self, "date", date)
+
+    def __lt__(self, other):
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return (self.date, _RANK[self.precision]) < (other.date, _RANK[other.precision])
+
+    def __str__(self):
+        return self.display()
+
+    @classmethod
+    def from_parts(cls, date: datetime.date | None, precision: str) -> PartialDate | None:
+        """The value of a model's date and precision columns; None when no date is set."""
+        return None if date is None else cls(date, Precision(precision))
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """ "1997", "1997-01" or "1997-01-25" (surrounding spaces ignored), else
+        ValidationError with a message for the person who typed it."""
+        text = (text or "").strip()
+        match = _TEXT.fullmatch(text)
+        if match is None:
+            raise ValidationError(
+                gettext(
+                    "Enter a year, a year and month or a full date, "
+                    "for example 1997, 1997-01 or 1997-01-25."
+                ),
+                code="invalid",
+            )
+        year, month, day = match["year"], match["month"], match["day"]
+        if len(year) != 4 or not MIN_YEAR <= int(year) <= MAX_YEAR:
+            raise ValidationError(
+                gettext("The year must be between %(min)s and %(max)s.")
+                % {"min": MIN_YEAR, "max": MAX_YEAR},
+                code="year",
+            )
+        if month is not None and not 1 <= int(month) <= 12:
+            raise ValidationError(
+                gettext("There is no month %(month)s: months are 01 to 12.") % {"month": month},
+                code="month",
+            )
+        try:
+            date = datetime.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise ValidationError(
+                gettext("There is no such day in the calendar: %(date)s.") % {"date": text},
+                code="day",
+            ) from None
+        precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+        return cls(date, precision)
+
+    def iso(self) -> str:
+        """The form ``parse`` reads: "1997", "1997-01" or "1997-01-25"."""
+        width = {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}[self.precision]
+        return self.date.isoformat()[:width]
+
+    def display(self, language: str | None = None) -> str:
+        """ "January 1997" / «январь 1997 г.», in ``language`` or the current one."""
+        language = current_language(language)
+        with translation.override(language):
+            parts = {"year": self.date.year}
+            if self.precision == Precision.YEAR:
+                return pgettext("a year in a date", "%(year)s") % parts
+            if self.precision == Precision.MONTH:
+                month = str(MONTHS[self.date.month])
+                if language in _LOWER_CASE_MONTHS:
+                    month = month.lower()
+                return pgettext("a month in a date", "%(month)s %(year)s") % {
+                    **parts,
+                    "month": month,
+                }
+            return pgettext("a day in a date", "%(day)s %(month)s %(year)s") % {
+                **parts,
+                "month": str(MONTHS_ALT[self.date.month]),
+                "day": self.date.day,
+            }
+
+
+class PartialDateField(forms.CharField):
+    """Admin input of a ``PartialDate`` as text: "1997", "1997-01" or "1997-01-25"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("A year (1997), a year and month (1997-01) or a full date (1997-01-25)."),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.iso() if isinstance(value, PartialDate) else value
+
+    def to_python(self, value):
+        if isinstance(value, PartialDate):
+            return value
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return PartialDate.parse(value)
