@@ -10,7 +10,10 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import freshness, search_index
+        from . import events, freshness, search_index
+
+        # An organization's status and founding year follow its public events.
+        events.connect_signals()
 
         # Cached public reads are keyed by a number every write bumps.
         freshness.connect_signals()

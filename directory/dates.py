@@ -159,3 +159,39 @@ class PartialDateField(forms.CharField):
         if value in self.empty_values:
             return None
         return PartialDate.parse(value)
+
+
+class PartialDateModelForm(forms.ModelForm):
+    """A model form that edits each date-and-precision pair of columns as one text field.
+
+    ``partial_dates`` maps a form field name to its model's (date, precision) columns,
+    e.g. ``{"when": ("date", "date_precision")}``; list the columns themselves in
+    neither ``fields`` nor the admin's fieldsets, and the form field instead.
+    """
+
+    partial_dates: dict[str, tuple[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (date_name, precision_name) in self.partial_dates.items():
+            model_field = self._meta.model._meta.get_field(date_name)
+            self.fields[name] = PartialDateField(
+                label=model_field.verbose_name, required=not model_field.null
+            )
+            if self.instance is not None:
+                self.initial.setdefault(
+                    name,
+                    PartialDate.from_parts(
+                        getattr(self.instance, date_name),
+                        getattr(self.instance, precision_name) or Precision.DAY,
+                    ),
+                )
+
+    def _post_clean(self):
+        for name, (date_name, precision_name) in self.partial_dates.items():
+            if name not in self.cleaned_data:
+                continue  # refused: its message is already on the field
+            value = self.cleaned_data[name]
+            setattr(self.instance, date_name, value.date if value else None)
+            setattr(self.instance, precision_name, value.precision.value if value else "")
+        super()._post_clean()

@@ -11,7 +11,9 @@ from django.utils.translation import pgettext_lazy
 
 from rightsnet.text import SLUG_MAX_LENGTH, search_document, slug_from
 
+from . import events as event_rules
 from . import visibility
+from .dates import PartialDate, Precision
 
 MIN_YEAR = 1800
 MAX_YEAR = 2100
@@ -35,6 +37,70 @@ def unique_slug(instance: models.Model, text: str, fallback: str) -> str:
 
 def year_validators():
     return [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+def precision_field(verbose_name, **kwargs):
+    """The precision column beside a ``DateField`` (``directory.dates``)."""
+    return models.CharField(
+        verbose_name, max_length=10, choices=Precision.choices, blank=True, **kwargs
+    )
+
+
+def dated_constraints(prefix: str, date_field: str, precision_field: str) -> list:
+    """A date and its precision are set together, and the precision is a known one."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{date_field}__isnull": True, precision_field: ""})
+            | Q(
+                **{f"{date_field}__isnull": False, f"{precision_field}__in": list(Precision.values)}
+            ),
+            name=f"{prefix}_{date_field}_precision",
+        ),
+    ]
+
+
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Source(models.Model):
+    """Where a fact comes from: a web page, a book, a newspaper report, a phone call.
+
+    An internal source (``is_public`` off, e.g. a call with a member) is for staff only.
+    """
+
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("address (URL)"), max_length=500, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = precision_field(_("date precision"))
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_(
+            "When off, the source is seen by staff only (e.g. a phone call with a member)."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["date", "title"]
+        constraints = dated_constraints("source", "date", "date_precision")
+
+    def __str__(self):
+        when = self.when
+        return f"{self.title} ({when.iso()})" if when else self.title
+
+    @property
+    def when(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.date, self.date_precision)
 
 
 class RegionQuerySet(models.QuerySet):
@@ -252,6 +318,37 @@ class Organization(models.Model):
         ),
     )
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    # Derived from the public events on every change (``directory.events``), never typed.
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
+    status_since_precision = precision_field(_("status since: precision"), editable=False)
+    designations = models.CharField(
+        _("designations"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("Codes of the designation events, space-separated (derived)."),
+    )
+    former_names = models.TextField(
+        _("former names"), blank=True, editable=False, help_text=_("From the renamed events.")
+    )
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "Other names and spellings a reader may search for, one per line, "
+            "in any language (e.g. a newspaper's wording)."
+        ),
+    )
+    contacts_as_of = models.DateField(_("contacts as of"), null=True, blank=True)
+    contacts_as_of_precision = precision_field(_("contacts as of: precision"))
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="organizations"
+    )
+    is_demo = models.BooleanField(
+        _("demo entry"),
+        default=False,
+        help_text=_("Generated, fictional data for demonstrations; never a real organization."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -278,6 +375,8 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=~Q(parent=F("id")), name="organization_not_own_parent"
             ),
+            *dated_constraints("organization", "status_since", "status_since_precision"),
+            *dated_constraints("organization", "contacts_as_of", "contacts_as_of_precision"),
         ]
         indexes = [
             models.Index(fields=["is_published", "name"], name="org_published_name_idx"),
@@ -305,20 +404,131 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.name_en or self.name_ru or self.name, "organization")
+        # ``founded`` lives in the founded event (``directory.events``); a year typed
+        # here (admin field, import, code) writes that event after the save.
+        events = list(self.events.all()) if self.pk else []
+        typed_founded = self.founded
+        derived = event_rules.derive(events, staff_status=self.status)
+        founded_changed = typed_founded != derived.founded
+        derived.apply(self)
+        self.founded = typed_founded
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
+        if update_fields is not None:
+            extra = [name for name in ("search_text", *event_rules.DERIVED_FIELDS)
+                     if name not in update_fields]  # fmt: skip
+            kwargs["update_fields"] = [*update_fields, *extra]
         super().save(*args, **kwargs)
+        if founded_changed:
+            # The event's signal saves this organization again with the derived values.
+            event_rules.set_founded_year(self, typed_founded)
+            self.refresh_from_db()
 
     def get_absolute_url(self):
         return reverse("directory:organization_detail", kwargs={"slug": self.slug})
 
+    @property
+    def status_since_date(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.status_since, self.status_since_precision)
+
+    @property
+    def contacts_date(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.contacts_as_of, self.contacts_as_of_precision)
+
     def build_search_text(self) -> str:
         return search_document(
             self.name_ru, self.name_en, self.short_name_ru, self.short_name_en,
+            self.former_names, self.aliases,
             self.city_ru, self.city_en, self.description_ru, self.description_en,
         )  # fmt: skip
+
+
+class OrganizationEvent(models.Model):
+    """A dated step in an organization's life: founded, renamed, designated, liquidated ...
+
+    The public events decide ``Organization.status``, ``status_since``, ``founded``,
+    ``designations`` and ``former_names`` (``directory.events``).
+    """
+
+    class Kind(models.TextChoices):
+        FOUNDED = "founded", pgettext_lazy("event", "founded")
+        REGISTERED = "registered", pgettext_lazy("event", "registered")
+        RENAMED = "renamed", pgettext_lazy("event", "renamed")
+        FOREIGN_AGENT = (
+            "foreign_agent",
+            pgettext_lazy("event", "entered in the register of “foreign agents”"),
+        )
+        UNDESIRABLE = (
+            "undesirable",
+            pgettext_lazy("event", "declared an “undesirable organization”"),
+        )
+        LIQUIDATED = "liquidated", pgettext_lazy("event", "liquidated by a court")
+        SUSPENDED = "suspended", pgettext_lazy("event", "suspended its work")
+        RELOCATED = "relocated", pgettext_lazy("event", "moved its work abroad")
+        CEASED = "ceased", pgettext_lazy("event", "ceased its work")
+        RESUMED = "resumed", pgettext_lazy("event", "resumed its work")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date precision"), max_length=10, choices=Precision.choices, default=Precision.YEAR
+    )
+    country = models.ForeignKey(
+        Region,
+        verbose_name=_("country"),
+        help_text=_("For a move abroad: the country the work moved to."),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relocations",
+        limit_choices_to={"kind": Region.Kind.COUNTRY},
+    )
+    former_name = models.CharField(
+        _("former name"), max_length=300, blank=True, help_text=_("For a renaming: the old name.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="events"
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("When off, the event is seen by staff only.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["organization", "date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "founded", "registered", "renamed", "foreign_agent", "undesirable",
+                        "liquidated", "suspended", "relocated", "ceased", "resumed",
+                    ]
+                ),
+                name="organizationevent_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=list(Precision.values)),
+                name="organizationevent_precision_valid",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["kind", "organization"], name="orgevent_kind_org_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.when.iso()}"
+
+    @property
+    def when(self) -> PartialDate:
+        return PartialDate(self.date, self.date_precision)
 
 
 class Phone(models.Model):
@@ -384,6 +594,14 @@ class Person(models.Model):
         verbose_name=_("organizations"),
         related_name="people",
         blank=True,
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="people"
+    )
+    is_demo = models.BooleanField(
+        _("demo entry"),
+        default=False,
+        help_text=_("Generated, fictional data for demonstrations; never a real person."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

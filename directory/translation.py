@@ -1,7 +1,16 @@
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from .models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Region,
+    Source,
+)
 
 
 @register(Region)
@@ -17,6 +26,16 @@ class ActivityTypeTranslationOptions(TranslationOptions):
 @register(Organization)
 class OrganizationTranslationOptions(TranslationOptions):
     fields = ("name", "short_name", "city", "address", "description")
+
+
+@register(Source)
+class SourceTranslationOptions(TranslationOptions):
+    fields = ("title", "publisher", "note")
+
+
+@register(OrganizationEvent)
+class OrganizationEventTranslationOptions(TranslationOptions):
+    fields = ("former_name", "note")
 
 
 @register(Person)
@@ -35,9 +54,14 @@ class AffiliationTranslationOptions(TranslationOptions):
 for model, options in (
     (Region, {}),
     (ActivityType, {}),
-    (Organization, {"m2m_fields": ["activities", "partners"], "excluded_fields": ["search_text"]}),
+    (Source, {}),
+    (
+        Organization,
+        {"m2m_fields": ["activities", "partners", "sources"], "excluded_fields": ["search_text"]},
+    ),
+    (OrganizationEvent, {"m2m_fields": ["sources"]}),
     (Phone, {}),
-    (Person, {"excluded_fields": ["search_text"]}),
+    (Person, {"m2m_fields": ["sources"], "excluded_fields": ["search_text"]}),
     (Affiliation, {}),
 ):
     simple_history.register(model, **options)

@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from directory import visibility
-from directory.models import ActivityType, Organization, Person, unique_slug, year_validators
+from directory.models import (
+    ActivityType,
+    Organization,
+    Person,
+    Source,
+    unique_slug,
+    year_validators,
+)
 from rightsnet.text import SLUG_MAX_LENGTH, search_document
 
 
@@ -52,6 +59,21 @@ class Publication(models.Model):
         PLANNED = "planned", _("planned")
 
     title = models.CharField(_("title"), max_length=300)
+    title_language = models.CharField(
+        _("language of the title as the source gives it"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "Language code, e.g. en when the source lists an English title of a Russian book. "
+            "A title shown in another language is marked as a translation."
+        ),
+    )
+    original_title = models.CharField(
+        _("original title"),
+        max_length=300,
+        blank=True,
+        help_text=_("The title in the language of the text, as printed; blank when not known."),
+    )
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, blank=True)
     series = models.ForeignKey(
         Series,
@@ -95,6 +117,14 @@ class Publication(models.Model):
     is_published = models.BooleanField(
         _("shown on the site"), default=True, help_text=_("Drafts are never shown to the public.")
     )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="publications"
+    )
+    is_demo = models.BooleanField(
+        _("demo entry"),
+        default=False,
+        help_text=_("Generated, fictional data for demonstrations; never a real publication."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -135,6 +165,6 @@ class Publication(models.Model):
 
     def build_search_text(self) -> str:
         return search_document(
-            self.title_ru, self.title_en, self.city_ru, self.city_en,
+            self.title_ru, self.title_en, self.original_title, self.city_ru, self.city_en,
             self.description_ru, self.description_en,
         )  # fmt: skip

@@ -17,5 +17,5 @@ class PublicationTranslationOptions(TranslationOptions):
 # Registered after the translation fields exist (see directory/translation.py).
 simple_history.register(Series)
 simple_history.register(
-    Publication, m2m_fields=["topics", "editors"], excluded_fields=["search_text"]
+    Publication, m2m_fields=["topics", "editors", "sources"], excluded_fields=["search_text"]
 )

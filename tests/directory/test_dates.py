@@ -209,3 +209,54 @@ def test_precision_labels_are_translated():
     assert [str(label) for label in Precision.labels] == ["год", "месяц", "день"]
     with translation.override("en"):
         assert [str(label) for label in Precision.labels] == ["year", "month", "day"]
+
+
+# The admin form that edits a date and its precision as one field.
+
+
+def _source_form(data, instance=None):
+    from directory.dates import PartialDateModelForm
+    from directory.models import Source
+
+    class SourceForm(PartialDateModelForm):
+        partial_dates = {"when": ("date", "date_precision")}
+
+        class Meta:
+            model = Source
+            fields = ("title_en", "title_ru")
+
+    return SourceForm(data, instance=instance)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "date", "precision"),
+    [
+        ("1997", D(1997, 1, 1), "year"),
+        ("1997-01", D(1997, 1, 1), "month"),
+        ("2023-01-25", D(2023, 1, 25), "day"),
+        ("", None, ""),
+    ],
+)
+def test_the_form_saves_the_date_and_its_precision(typed, date, precision):
+    form = _source_form({"title_en": "CCSI", "title_ru": "", "when": typed})
+    assert form.is_valid(), form.errors
+    source = form.save()
+    source.refresh_from_db()
+    assert (source.date, source.date_precision) == (date, precision)
+
+
+@pytest.mark.django_db
+def test_the_form_shows_a_saved_date_as_typed_and_refuses_a_bad_one():
+    from directory.models import Source
+
+    source = Source.objects.create(title="CCSI", date=D(1997, 1, 1), date_precision="month")
+    form = _source_form(None, instance=source)
+    assert 'value="1997-01"' in str(form["when"])
+
+    bad = _source_form({"title_en": "CCSI", "title_ru": "", "when": "1997-13"}, instance=source)
+    with translation.override("en"):
+        assert not bad.is_valid()
+    assert "There is no month 13" in str(bad.errors["when"])
+    source.refresh_from_db()
+    assert (source.date, source.date_precision) == (D(1997, 1, 1), "month")
