@@ -93,6 +93,11 @@ def derive(events: Iterable, *, staff_status: str) -> Derived:
     )
 
 
+def founded_event_date(year: int) -> tuple[datetime.date, str]:
+    """The date columns of a founded event known to the year."""
+    return datetime.date(year, 1, 1), Precision.YEAR.value
+
+
 def set_founded_year(organization, year: int | None) -> None:
     """Make the public founded events say ``year`` (known to the year); None removes them.
 
@@ -106,17 +111,17 @@ def set_founded_year(organization, year: int | None) -> None:
         for event in founded:
             event.delete()
         return
-    date = datetime.date(year, 1, 1)
+    date, precision = founded_event_date(year)
     if founded:
         event = founded[0]
         if event.date.year != year:
-            event.date, event.date_precision = date, Precision.YEAR.value
+            event.date, event.date_precision = date, precision
             event.save()
         return
-    organization.events.create(kind="founded", date=date, date_precision=Precision.YEAR.value)
+    organization.events.create(kind="founded", date=date, date_precision=precision)
 
 
-def _organization_changed(sender, instance, **kwargs) -> None:
+def _organization_changed(sender, instance, raw=False, **kwargs) -> None:
     """An event was saved or deleted: write its organization's derived columns.
 
     An update, not a save: the change is recorded once, in the event's own history
@@ -127,6 +132,8 @@ def _organization_changed(sender, instance, **kwargs) -> None:
 
     from .models import Organization
 
+    if raw:  # loading fixtures: ``rebuild_derived_fields`` derives once at the end
+        return
     organization = Organization.objects.filter(pk=instance.organization_id).first()
     if organization is None:  # deleted with its organization
         return

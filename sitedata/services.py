@@ -11,8 +11,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from directory import freshness
-from directory.models import Organization, Person, Region
+from directory import events, freshness
+from directory.models import Organization, OrganizationEvent, Person, Region
 from publications.models import Publication
 
 SAMPLE_DATA_DIR: Path = Path(settings.BASE_DIR) / "fixtures"
@@ -20,7 +20,9 @@ SAMPLE_DATA_DIR: Path = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_DATA_FILES: tuple[str, ...] = (
     "regions.json",
     "activities.json",
+    "sources.json",
     "organizations.json",
+    "events.json",
     "people.json",
     "publications.json",
 )
@@ -143,14 +145,16 @@ def _reset_sequences(model_classes: Iterable[type[models.Model]]) -> None:
 def rebuild_derived_fields(*, batch_size: int = 1000) -> DerivedFieldsResult:
     """Recompute what ``save()`` derives but raw or bulk writes skip.
 
-    Region ``path``/``depth`` from the parent links, and ``search_text`` of
-    organizations, people and publications. Only stale rows are written, with
+    Region ``path``/``depth`` from the parent links, what organizations derive from
+    their events (``directory.events``), and ``search_text`` of organizations, people
+    and publications. Only stale rows are written, with
     ``bulk_update`` so ``updated_at`` is untouched; a second call writes nothing.
     """
     with transaction.atomic():
         result = DerivedFieldsResult(
             regions=_rebuild_region_paths(batch_size=batch_size),
-            organizations=_rebuild_search_text(Organization, batch_size=batch_size),
+            organizations=_rebuild_event_fields(batch_size=batch_size)
+            + _rebuild_search_text(Organization, batch_size=batch_size),
             people=_rebuild_search_text(Person, batch_size=batch_size),
             publications=_rebuild_search_text(Publication, batch_size=batch_size),
         )
@@ -186,6 +190,35 @@ def _rebuild_region_paths(*, batch_size: int) -> int:
         if (new_path, new_depth) != (path, depth):
             stale.append(Region(pk=pk, path=new_path, depth=new_depth))
     Region.objects.bulk_update(stale, ["path", "depth"], batch_size=batch_size)
+    return len(stale)
+
+
+def _rebuild_event_fields(*, batch_size: int) -> int:
+    """Status, founding year, designations and former names from the public events.
+
+    A founding year written without its event (a raw or bulk insert) gets the event
+    first, as ``Organization.save()`` would have made it.
+    """
+    stale = []
+    names = events.DERIVED_FIELDS
+    queryset = Organization.objects.order_by("pk").prefetch_related("events")
+    for organization in queryset.iterator(chunk_size=batch_size):
+        before = tuple(getattr(organization, name) for name in names)
+        known = list(organization.events.all())
+        if organization.founded is not None and not any(
+            e.is_public and e.kind == "founded" for e in known
+        ):
+            date, precision = events.founded_event_date(organization.founded)
+            known.append(
+                OrganizationEvent.objects.create(
+                    organization=organization, kind="founded", date=date, date_precision=precision
+                )
+            )
+        derived = events.derive(known, staff_status=organization.status)
+        derived.apply(organization)
+        if tuple(getattr(organization, name) for name in names) != before:
+            stale.append(organization)
+    Organization.objects.bulk_update(stale, names, batch_size=batch_size)
     return len(stale)
 
 

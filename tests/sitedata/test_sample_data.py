@@ -8,7 +8,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from modeltranslation.translator import translator
 
-from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from directory.dates import PartialDate, Precision
+from directory.models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    Person,
+    Phone,
+    Region,
+    Source,
+)
 from publications.models import Publication, Series
 from sitedata.services import load_sample_data, rebuild_derived_fields, sample_data_paths
 from tests.factories import OrganizationFactory, PublicationFactory, RegionFactory
@@ -64,8 +73,12 @@ def test_the_moscow_helsinki_group_as_the_seed_gives_it(sample):
         ("tel", "095-206-85-07"),
         ("fax", "095-921-12-09"),
     ]
-    assert mhg.status == Organization.Status.ACTIVE
-    assert mhg.last_verified == datetime.date(1997, 1, 1)
+    # Liquidated by the Moscow City Court on 25 January 2023 (a cited report); the
+    # contacts are the seed's, as of January 1997 (its "Last updated"), not a check of ours.
+    assert mhg.status == Organization.Status.CLOSED
+    assert mhg.status_since_date == PartialDate(datetime.date(2023, 1, 25), Precision.DAY)
+    assert mhg.contacts_date == PartialDate(datetime.date(1997, 1, 1), Precision.MONTH)
+    assert mhg.last_verified is None
     assert mhg.is_published and mhg.contacts_public
     assert mhg.region.slug == "moscow"
     assert [r.slug for r in mhg.region.ancestors()] == ["russia", "central-russia"]
@@ -110,7 +123,7 @@ def test_people_and_their_roles(sample):
             "Yana Lantratova",
             "state-human-rights-council",
             "executive secretary",
-            "исполнительный секретарь",
+            "ответственный секретарь",
         ),
         ("Tanya Lokshina", "human-rights-watch", "senior researcher", "старший исследователь"),
     }
@@ -278,3 +291,48 @@ def test_an_invalid_fixture_changes_nothing(tmp_path):
     assert counts() == before
     with pytest.raises(CommandError, match="not found"):
         call_command("load_sample_data", str(tmp_path / "missing.json"))
+
+
+def test_the_moscow_helsinki_group_timeline_is_sourced(sample):
+    mhg = Organization.objects.get(slug="moscow-helsinki-group")
+    timeline = [
+        (e.kind, e.when.iso(), e.is_public, sorted(s.publisher_en for s in e.sources.all()))
+        for e in mhg.events.order_by("date")
+    ]
+    assert timeline == [
+        ("founded", "1976", True, ["Center for Civil Society International (CCSI)"]),
+        ("liquidated", "2023-01-25", True, ["Associated Press (via KESQ)", "The Moscow Times"]),
+    ]
+    assert mhg.events.count() == 2  # no other real-world event without a source
+
+
+def test_every_real_entry_cites_a_source_and_none_is_demo(sample):
+    for model in (Organization, Person, Publication):
+        for entry in model.objects.all():
+            assert entry.sources.public().exists(), entry
+            assert not entry.is_demo, entry
+    seed = Source.objects.get(title_en="NIS Third Sector Organizations: Moscow Helsinki Group")
+    assert seed.when.display("en") == "January 1997"
+    article = Source.objects.get(url__contains="a55172")
+    assert article.when.display("en") == "1 September 2016"
+    cited = {o.slug for o in article.organizations.all()} | {p.slug for p in article.people.all()}
+    assert {"eurasian-human-rights-group", "yana-lantratova", "tanya-lokshina"} <= cited
+
+
+def test_the_council_has_its_official_name_and_the_seed_wording_as_an_alias(sample):
+    council = Organization.objects.get(slug="state-human-rights-council")
+    assert council.name_en == "Presidential Council for Civil Society and Human Rights"
+    assert council.name_ru == (
+        "Совет при Президенте Российской Федерации по развитию гражданского общества "
+        "и правам человека"
+    )
+    assert "State Human Rights Council" in council.aliases.splitlines()
+    lantratova = Person.objects.get(slug="yana-lantratova")
+    assert lantratova.title_ru == "ответственный секретарь"
+    assert "исполнительн" not in lantratova.biography_ru
+
+
+def test_the_legal_culture_titles_are_marked_as_given_in_english(sample):
+    books = Publication.objects.filter(series__slug="legal-culture", status="published")
+    assert books.count() == 7
+    assert {(b.title_language, b.original_title) for b in books} == {("en", "")}
