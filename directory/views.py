@@ -1,5 +1,6 @@
 """Public pages of the directory: thin views over the selectors."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, View
 
@@ -20,7 +21,9 @@ def home(request):
 
 
 def about(request):
-    return render(request, "directory/about.html")
+    return render(
+        request, "directory/about.html", {"contact_email": settings.RIGHTSNET_CONTACT_EMAIL}
+    )
 
 
 class OrganizationDetailView(DetailView):

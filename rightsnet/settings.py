@@ -10,7 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from rightsnet.headers import static_file_headers
@@ -29,6 +30,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
     return items or default
+
+
+def env_email(name: str) -> str:
+    """An email address from the environment, or ""; anything else stops the start-up."""
+    value = os.environ.get(name, "").strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name} must be an email address, not {value!r}.") from None
+    return value
 
 
 def env_count(name: str, default: int) -> int:
@@ -254,6 +266,10 @@ IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_BYTES", str(10 * 1024 *
 IMPORT_COMMAND_MAX_BYTES = int(
     os.environ.get("DJANGO_IMPORT_COMMAND_MAX_BYTES", str(200 * 1024 * 1024))
 )
+
+# Where readers send corrections, shown on the about page; "" (the default) when the
+# editors have published no address yet, and the page says corrections are not open.
+RIGHTSNET_CONTACT_EMAIL = env_email("RIGHTSNET_CONTACT_EMAIL")
 
 LOGGING = {
     "version": 1,

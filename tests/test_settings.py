@@ -23,6 +23,7 @@ print(json.dumps({
     "user": database.get("USER", ""),
     "allowed_hosts": settings.ALLOWED_HOSTS,
     "static_storage": settings.STORAGES["staticfiles"]["BACKEND"],
+    "contact_email": settings.RIGHTSNET_CONTACT_EMAIL,
 }))
 """
 
@@ -36,7 +37,7 @@ def run_python(script: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+        if not key.startswith(("DJANGO_", "RIGHTSNET_")) and key != "DATABASE_URL"
     }
     clean["DJANGO_SETTINGS_MODULE"] = "rightsnet.settings"
     clean.update(env)
@@ -130,6 +131,21 @@ def test_a_malformed_hsts_value_is_refused_with_the_variable_named(value):
 
     assert result.returncode != 0
     assert "DJANGO_SECURE_HSTS_SECONDS must be a whole number of seconds." in result.stderr
+
+
+def test_the_contact_address_is_empty_unless_set():
+    assert settings_from()["contact_email"] == ""
+    assert settings_from(RIGHTSNET_CONTACT_EMAIL=" editors@example.org ")["contact_email"] == (
+        "editors@example.org"
+    )
+
+
+@pytest.mark.parametrize("value", ["editors", "editors@", "<editors@example.org>"])
+def test_a_contact_address_that_is_not_an_email_is_refused(value):
+    result = run_settings(RIGHTSNET_CONTACT_EMAIL=value)
+
+    assert result.returncode != 0
+    assert f"RIGHTSNET_CONTACT_EMAIL must be an email address, not {value!r}." in result.stderr
 
 
 def test_a_server_process_keeps_the_cycle_collector_off_djangos_objects():

@@ -1,9 +1,11 @@
 """Template helpers shared by every public page."""
 
 import json
+from urllib.parse import urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -150,6 +152,24 @@ def phones_by_kind(phones) -> list[tuple[str, list]]:
         if numbers:
             groups.append((labels[kind], numbers))
     return groups
+
+
+@register.simple_tag
+def search_example(query: str, finds: str, lang: str = "") -> str:
+    """A link to the organization search for ``query``, marked as an example that finds
+    the organization whose slug is ``finds``.
+
+    ``data-finds`` holds that organization's address: tests/test_search_examples.py
+    follows every marked link of the site's pages and checks the claim on the sample data.
+    """
+    return format_html(
+        '<a href="{}?{}" data-search-example data-finds="{}"{}>{}</a>',
+        reverse("directory:organization_list"),
+        urlencode({"q": query}),
+        reverse("directory:organization_detail", kwargs={"slug": finds}),
+        format_html(' lang="{}"', lang) if lang else "",
+        query,
+    )
 
 
 # A website or other address from data as an href: "" unless http, https or mailto.
