@@ -21,5 +21,5 @@ class PublicationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     list_filter = ("status", "is_published", "series", "language", "year", "topics")
     list_select_related = ("series",)
     search_fields = ("title_ru", "title_en", "slug")
-    autocomplete_fields = ("series", "publisher", "editors", "topics")
+    autocomplete_fields = ("series", "publisher", "editors", "topics", "sources")
     readonly_fields = ("public_page",)

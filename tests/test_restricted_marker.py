@@ -190,6 +190,18 @@ def test_staff_see_the_markers_in_the_admin(client, world):
         assert marker in restricted
 
 
+def test_staff_see_the_hidden_source_in_the_admin(client, world):
+    # Migration 0003 gave the Viewers no permission on sources: a superuser looks.
+    client.force_login(staff_user("boss", superuser=True))
+    hidden = world.org.sources.get(is_public=False)
+    source = client.get(reverse("admin:directory_source_change", args=[hidden.pk]))
+    assert source.status_code == 200
+    for marker in SOURCE_MARKERS.values():
+        assert marker in source.content.decode()
+    organization = client.get(reverse("admin:directory_organization_change", args=[world.org.pk]))
+    assert SOURCE_MARKERS["title_ru"] in organization.content.decode()
+
+
 def test_counts_leave_out_drafts(client, world):
     """Drafts are not counted either (each count would be higher with them)."""
     # Moscow Oblast holds four published organizations and four drafts.
