@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -32,8 +32,9 @@ from rightsnet.i18n import current_language
 from rightsnet.links import safe_url
 
 from . import columns, importing, services, staging
+from .dates import PartialDateModelForm
 from .duplicates import likely_duplicates
-from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from .models import ActivityType, Affiliation, Organization, Person, Phone, Region, Source
 
 admin.site.site_header = _("rightsnet administration")
 admin.site.site_title = _("rightsnet")
@@ -148,6 +149,101 @@ class RegionAdmin(HistoryTranslationAdmin):
 class ActivityTypeAdmin(HistoryTranslationAdmin):
     list_display = ("name", "slug")
     search_fields = ("name_ru", "name_en", "slug")
+
+
+def admin_url_name(model, view: str) -> str:
+    """The admin's URL name of ``view`` ("change", "changelist") for a model or instance."""
+    return f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
+
+
+class SourceForm(PartialDateModelForm):
+    """The source's date typed as one field: "1997", "1997-01" or "1997-01-25"."""
+
+    partial_dates = {"when": ("date", "date_precision")}
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryTranslationAdmin):
+    """Sources, cited by organizations, people, publications and events (autocomplete)."""
+
+    # How many citing entries of each kind the change page lists; a link leads to all.
+    CITED_BY_LIMIT = 20
+
+    form = SourceForm
+    list_display = ("title", "publisher", "when_display", "is_public")
+    list_filter = ("is_public",)
+    search_fields = ("title_ru", "title_en", "publisher_ru", "publisher_en", "url")
+    readonly_fields = ("cited_by", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "publisher", "url", "when", "note", "is_public")}),
+        (_("Cited by"), {"fields": ("cited_by",)}),
+        (_("Editorial"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("date"), ordering="date")
+    def when_display(self, obj):
+        when = obj.when
+        return when.display() if when else None
+
+    @admin.display(description=_("cited by"))
+    def cited_by(self, obj):
+        """The entries citing this source, each kind with its count, as links for staff."""
+        if obj is None or obj.pk is None:
+            return "—"
+        groups = []
+        for relation in Source._meta.related_objects:
+            if not relation.many_to_many:
+                continue
+            entries = getattr(obj, relation.get_accessor_name()).order_by("pk")
+            count = entries.count()
+            if not count:
+                continue
+            model = relation.related_model
+            # An entry without an admin of its own (an event) is edited on its organization.
+            via = None
+            if not self.admin_site.is_registered(model) and any(
+                field.name == "organization" for field in model._meta.fields
+            ):
+                via = "organization"
+                entries = entries.select_related(via)
+            links = [self._entry_link(entry, via) for entry in entries[: self.CITED_BY_LIMIT]]
+            if count > len(links) and self.admin_site.is_registered(model):
+                url = reverse(admin_url_name(model, "changelist"))
+                links.append(
+                    format_html(
+                        '<a href="{}?{}__id__exact={}">{}</a>',
+                        url,
+                        relation.field.name,
+                        obj.pk,
+                        gettext("all %(count)s") % {"count": count},
+                    )
+                )
+            groups.append(
+                format_html(
+                    "<li>{} ({}): {}</li>",
+                    capfirst(model._meta.verbose_name_plural),
+                    count,
+                    format_html_join(", ", "{}", ((link,) for link in links)),
+                )
+            )
+        if not groups:
+            return gettext("No entry cites this source yet.")
+        return format_html(
+            '<ul class="cited-by">{}</ul>', format_html_join("", "{}", ((g,) for g in groups))
+        )
+
+    def _entry_link(self, entry, via: str | None):
+        target, label = entry, str(entry)
+        if via:
+            target = getattr(entry, via)
+            label = f"{target}: {entry}"
+        if not self.admin_site.is_registered(type(target)):
+            return label
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(admin_url_name(target, "change"), args=[target.pk]),
+            label,
+        )
 
 
 class PhoneInline(admin.TabularInline):
@@ -279,7 +375,7 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     )  # fmt: skip
     list_select_related = ("region",)
     search_fields = ("name_ru", "name_en", "short_name_ru", "short_name_en", "slug", "email")
-    autocomplete_fields = ("parent", "partners", "region", "activities")
+    autocomplete_fields = ("parent", "partners", "region", "activities", "sources")
     readonly_fields = ("public_page", "created_at", "updated_at")
     inlines = (PhoneInline, BranchInline, AffiliationInline)
     actions = (
@@ -297,6 +393,7 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
         ),
         (_("Work"), {"fields": ("activities", "description", "founded")}),
         (_("Relations"), {"fields": ("parent", "partners")}),
+        (_("Sources"), {"fields": ("sources",)}),
         (
             _("Editorial"),
             {"fields": ("is_published", "last_verified", "created_at", "updated_at")},
@@ -505,7 +602,7 @@ class PersonAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     list_filter = ("is_published", "region")
     list_select_related = ("region",)
     search_fields = ("name_ru", "name_en", "title_ru", "title_en", "slug")
-    autocomplete_fields = ("region",)
+    autocomplete_fields = ("region", "sources")
     readonly_fields = ("public_page",)
     inlines = (AffiliationInline,)
 

@@ -161,7 +161,17 @@ class PartialDateField(forms.CharField):
         return PartialDate.parse(value)
 
 
-class PartialDateModelForm(forms.ModelForm):
+class _PartialDateFormMetaclass(forms.models.ModelFormMetaclass):
+    """Declares each field of ``partial_dates`` on the class, so that ``fields``, an admin's
+    fieldsets and ``modelform_factory`` may name it like a model field."""
+
+    def __new__(mcs, name, bases, attrs):
+        for field_name in attrs.get("partial_dates", {}):
+            attrs.setdefault(field_name, PartialDateField(required=False))
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class PartialDateModelForm(forms.ModelForm, metaclass=_PartialDateFormMetaclass):
     """A model form that edits each date-and-precision pair of columns as one text field.
 
     ``partial_dates`` maps a form field name to its model's (date, precision) columns,

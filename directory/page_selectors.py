@@ -125,7 +125,8 @@ def _published_publications(model, relation: str):
 
 
 def organization_detail(slug: str) -> Organization:
-    """A published organization with public contacts and published relations only."""
+    """A published organization with public contacts, public sources and published
+    relations only."""
     return freshness.cached(
         f"organization:{current_language()}:{slug}", lambda: _organization(slug)
     )
@@ -134,7 +135,7 @@ def organization_detail(slug: str) -> Organization:
 def _organization(slug: str) -> Organization:
     published = Organization.objects.published()
     queryset = (
-        published.with_public_contacts()
+        visibility.with_public_sources(published.with_public_contacts())
         .select_related("region")
         .prefetch_related(
             "activities",
@@ -227,14 +228,15 @@ def _similar_organizations(organization, region, activity_ids, limit):
 
 
 def person_detail(slug: str) -> Person:
-    """A published person with affiliations and publications of published entries only."""
+    """A published person with their public sources, and affiliations and publications of
+    published entries only."""
     return freshness.cached(f"person:{current_language()}:{slug}", lambda: _person(slug))
 
 
 def _person(slug: str) -> Person:
     published_orgs = Organization.objects.published()
     queryset = (
-        Person.objects.published()
+        visibility.with_public_sources(Person.objects.published())
         .select_related("region")
         .prefetch_related(
             Prefetch(

@@ -15,7 +15,7 @@ from rightsnet.i18n import in_language
 
 from . import columns, importing
 from .importing import CsvTable, FieldChange, ImportReport, Problem, RowResult
-from .models import ActivityType, Affiliation, Organization, Person, Phone
+from .models import ActivityType, Affiliation, Organization, Person, Phone, Source
 
 # Staff actions. Each change is saved one row at a time so that the history
 # records who did it (``_history_user``) and why (``_change_reason``).
@@ -84,8 +84,8 @@ def organization_restore_related(*, organization: Organization, version, user) -
 
     If the organization was deleted after that version, the phones and people's
     roles that its deletion took (their own history shows them deleted within a
-    minute before it) come back; its types of work and partners become those of the
-    version (partners that no longer exist excepted).
+    minute before it) come back; its types of work, partners and sources become those of
+    the version (those that no longer exist excepted).
     Returns the number of rows restored.
     """
     restored = 0
@@ -117,6 +117,7 @@ def organization_restore_related(*, organization: Organization, version, user) -
         for relation, column, model in (
             ("activities", "activitytype_id", ActivityType),
             ("partners", "to_organization_id", Organization),
+            ("sources", "source_id", Source),
         ):
             wanted = set(getattr(version, relation).values_list(column, flat=True))
             # A partner deleted since that version cannot come back as a link.

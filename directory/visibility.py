@@ -11,6 +11,8 @@ output; ``tests/directory/test_visibility.py`` proves it.
   organization or person) only when that row is published too: ``published(relation)``.
 - The contacts of an organization (``CONTACT_FIELDS`` and its phones) are public only
   where ``contacts_public`` is on (``contacts_public``); elsewhere they are empty.
+- A source is cited in public only where its ``is_public`` is on (``Source.objects.public()``,
+  read for a page through ``with_public_sources``); an internal source is for staff.
 
 The rules are SQL conditions (``Q``), so that lists, exports and the database's COPY
 read them in the same query as the rows, never a row at a time.
@@ -57,3 +59,12 @@ def with_public_contacts(organizations):
     ).prefetch_related(
         Prefetch("phones", queryset=public_phones(Phone.objects.all()), to_attr="public_phones")
     )
+
+
+def with_public_sources(entries):
+    """``entries`` (organizations, people or publications) with ``public_sources``: their
+    public sources, oldest first and undated last, read in one query for all of them."""
+    from .models import Source
+
+    sources = Source.objects.public().order_by(F("date").asc(nulls_last=True), "pk")
+    return entries.prefetch_related(Prefetch("sources", queryset=sources, to_attr="public_sources"))

@@ -22,7 +22,7 @@ class PublicationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     list_filter = ("status", "is_published", "series", "language", "year", "topics")
     list_select_related = ("series",)
     search_fields = ("title_ru", "title_en", "slug")
-    autocomplete_fields = ("series", "publisher", "editors", "topics")
+    autocomplete_fields = ("series", "publisher", "editors", "topics", "sources")
     readonly_fields = ("public_page",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "series", "status", "public_page")}),

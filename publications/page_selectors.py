@@ -10,9 +10,10 @@ from .models import Publication
 
 
 def publication_detail(slug: str) -> Publication:
-    """A published book; a draft publisher or editor is left out as if absent."""
+    """A published book with its public sources; a draft publisher or editor is left out
+    as if absent."""
     queryset = (
-        Publication.objects.published()
+        visibility.with_public_sources(Publication.objects.published())
         .select_related("series", "publisher")
         .annotate(publisher_public=visibility.as_value(visibility.published("publisher__")))
         .prefetch_related(

@@ -2,7 +2,15 @@
 
 import factory
 
-from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from directory.models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    Person,
+    Phone,
+    Region,
+    Source,
+)
 from publications.models import Publication, Series
 
 
@@ -98,3 +106,12 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     def editors(self, create, extracted, **kwargs):
         if create and extracted:
             self.editors.set(extracted)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title_en = factory.Sequence(lambda n: f"Source {n}")
+    title_ru = factory.Sequence(lambda n: f"Источник {n}")
+    is_public = True

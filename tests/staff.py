@@ -65,7 +65,8 @@ def form_data(response, **changes) -> dict:
         if isinstance(value, list | tuple):
             data[name] = [str(getattr(item, "pk", item)) for item in value]
         else:
-            data[name] = str(value)
+            # As the widget renders it: a date known to a month is typed back as "1997-01".
+            data[name] = str(form.fields[name].prepare_value(value))
     for inline in response.context.get("inline_admin_formsets") or []:
         prefix = inline.formset.prefix
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})

@@ -2,12 +2,15 @@
 
 The shared world (tests/pages_data.py) gives drafts (organizations, people,
 publications) and the contacts of an organization whose contacts are not public a
-unique marker in every field. Every public URL is fetched in both languages (home,
-about, lists with facets and search, details, regions, types of work, sitemap, robots,
-CSV/JSON exports, the 404 page) and no marker may appear, page titles included. Staff
-see them in the admin.
+unique marker in every field. Here a staff-only source (``is_public`` off) with a marker
+in each of its fields is cited, beside a public one, by a published organization, person
+and publication. Every public URL is fetched in both languages (home, about, lists with
+facets and search, details, regions, types of work, sitemap, robots, CSV/JSON exports,
+the 404 page) and no marker may appear, page titles and JSON-LD included. Staff see them
+in the admin.
 """
 
+import datetime
 import re
 from urllib.parse import urlencode
 
@@ -16,13 +19,38 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
 from sitedata.sitemaps import SITEMAPS
+from tests.factories import SourceFactory
 from tests.html import page
 from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS, RESTRICTED_MARKERS
 from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
 
-MARKERS = [marker.lower() for marker in ALL_MARKERS]
+SOURCE_MARKERS = {
+    "title_ru": "СКРЫТЫЙИСТОЧНИКzq16",
+    "title_en": "HIDDENSOURCEzq17",
+    "publisher_ru": "СКРЫТЫЙИЗДАТЕЛЬzq18",
+    "publisher_en": "HIDDENPUBLISHERzq19",
+    "note_ru": "СКРЫТАЯЗАМЕТКАzq20",
+    "note_en": "HIDDENNOTEzq21",
+    "url": "https://hidden-source-zq22.example.org/",
+}
+MARKERS = [marker.lower() for marker in [*ALL_MARKERS, *SOURCE_MARKERS.values()]]
+PUBLIC_SOURCE = "Open source of the world zq-free"
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, its entries citing a staff-only source and a public one."""
+    hidden = SourceFactory(
+        **SOURCE_MARKERS, date=datetime.date(2024, 3, 5), date_precision="day", is_public=False
+    )
+    public = SourceFactory(title_en=PUBLIC_SOURCE, title_ru=PUBLIC_SOURCE)
+    for entry in (world.org, world.restricted, world.person, world.publication):
+        entry.sources.add(hidden, public)
+    return world
+
+
 LANGUAGES = ("ru", "en")
 EXPORT_FORMATS = ("csv", "json")
 
@@ -119,6 +147,16 @@ def test_the_markers_never_reach_a_public_url(client, world):
     assert missing == [], f"public URL names that do not resolve: {missing}"
 
 
+def test_the_public_source_is_cited_where_the_hidden_one_is_not(client, world):
+    """The hidden source is left out by the rule, not by a page that cites nothing."""
+    for lang in LANGUAGES:
+        for entry in (world.org, world.restricted, world.person, world.publication):
+            with translation.override(lang):
+                url = entry.get_absolute_url()
+            sources = page(client.get(url)).find("section", class_="sources")
+            assert [item.text for item in sources.find("ul").items()] == [PUBLIC_SOURCE], url
+
+
 def test_drafts_are_not_found_and_restricted_contacts_are_absent(client, world):
     for lang in LANGUAGES:
         with translation.override(lang):
@@ -150,6 +188,18 @@ def test_staff_see_the_markers_in_the_admin(client, world):
     restricted = client.get(url).content.decode()
     for marker in RESTRICTED_MARKERS.values():
         assert marker in restricted
+
+
+def test_staff_see_the_hidden_source_in_the_admin(client, world):
+    # Migration 0003 gave the Viewers no permission on sources: a superuser looks.
+    client.force_login(staff_user("boss", superuser=True))
+    hidden = world.org.sources.get(is_public=False)
+    source = client.get(reverse("admin:directory_source_change", args=[hidden.pk]))
+    assert source.status_code == 200
+    for marker in SOURCE_MARKERS.values():
+        assert marker in source.content.decode()
+    organization = client.get(reverse("admin:directory_organization_change", args=[world.org.pk]))
+    assert SOURCE_MARKERS["title_ru"] in organization.content.decode()
 
 
 def test_counts_leave_out_drafts(client, world):

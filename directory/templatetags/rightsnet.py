@@ -73,7 +73,7 @@ def ld_json_script(data: dict, *, nonce: str = "") -> str:
 
 @register.simple_tag(takes_context=True)
 def organization_json_ld(context, organization) -> str:
-    """schema.org data for an organization: public contact fields only."""
+    """schema.org data for an organization: public contact fields and public sources only."""
     request = context.get("request")
     url = organization.get_absolute_url()
     data = {
@@ -124,9 +124,25 @@ def organization_json_ld(context, organization) -> str:
         data["faxNumber"] = faxes[0] if len(faxes) == 1 else faxes
     if getattr(organization, "public_email", ""):
         data["email"] = organization.public_email
+    sources = getattr(organization, "public_sources", [])
+    if sources:
+        data["subjectOf"] = [source_json_ld(source) for source in sources]
     # str() makes django-csp's lazy nonce, which then goes into this response's header.
     nonce = getattr(request, "csp_nonce", None)
     return ld_json_script(data, nonce=str(nonce) if nonce is not None else "")
+
+
+def source_json_ld(source) -> dict:
+    """A public source as a schema.org work about the entry (its date is left out: the data
+    does not say whether it is a publication or a last-update date)."""
+    work = {"@type": "CreativeWork", "name": tr_text(source, "title")}
+    publisher = tr_text(source, "publisher")
+    if publisher:
+        work["publisher"] = {"@type": "Organization", "name": publisher}
+    url = safe_url(source.url)
+    if url:
+        work["url"] = url
+    return work
 
 
 def public_address(organization) -> str:

@@ -260,3 +260,21 @@ def test_the_form_shows_a_saved_date_as_typed_and_refuses_a_bad_one():
     assert "There is no month 13" in str(bad.errors["when"])
     source.refresh_from_db()
     assert (source.date, source.date_precision) == (D(1997, 1, 1), "month")
+
+
+@pytest.mark.django_db
+def test_the_form_field_may_be_named_in_fields_as_an_admin_fieldset_does():
+    from django.forms import modelform_factory
+
+    from directory.dates import PartialDateModelForm
+    from directory.models import Source
+
+    class SourceForm(PartialDateModelForm):
+        partial_dates = {"when": ("date", "date_precision")}
+
+    form_class = modelform_factory(Source, form=SourceForm, fields=["title_en", "when"])
+    assert list(form_class.base_fields) == ["title_en", "when"]
+    form = form_class({"title_en": "CCSI", "when": "1997-01"})
+    assert form.is_valid(), form.errors
+    source = form.save()
+    assert (source.date, source.date_precision) == (D(1997, 1, 1), "month")

@@ -17,6 +17,7 @@ from tests.factories import (
     PhoneFactory,
     PublicationFactory,
     RegionFactory,
+    SourceFactory,
 )
 from tests.html import counted_links, page
 from tests.pages_data import ALL_MARKERS, RESTRICTED_MARKERS, public_urls
@@ -233,8 +234,8 @@ def test_draft_parent_is_not_named_but_published_parent_is(client, world):
 
 def test_organization_page_query_count_is_fixed(client, django_assert_num_queries, world):
     url = world.org.get_absolute_url()
-    # The data version, the organization with its relations, the similar groups.
-    with django_assert_num_queries(13):
+    # The data version, the organization with its relations and sources, the similar groups.
+    with django_assert_num_queries(14):
         client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
@@ -245,7 +246,8 @@ def test_organization_page_query_count_is_fixed(client, django_assert_num_querie
         AffiliationFactory(organization=world.org, person=PersonFactory())
         PublicationFactory(publisher=world.org)
         OrganizationFactory(region=world.moscow_oblast, activities=[world.legal])
-    with django_assert_num_queries(13):
+        world.org.sources.add(SourceFactory())
+    with django_assert_num_queries(14):
         response = client.get(url)
     branches = page(response).find("section", aria_labelledby="structure-title").find("ul")
     assert len(branches.items()) == 5
@@ -330,15 +332,16 @@ def test_person_page_lists_published_affiliations_only(client, world):
 
 def test_person_page_query_count_is_fixed(client, django_assert_num_queries, world):
     url = world.person.get_absolute_url()
-    # The data version, the person, affiliations, publications; then the cache.
-    with django_assert_num_queries(4):
+    # The data version, the person, sources, affiliations, publications; then the cache.
+    with django_assert_num_queries(5):
         client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
     for _n in range(3):
         AffiliationFactory(person=world.person)
         PublicationFactory(editors=[world.person])
-    with django_assert_num_queries(4):
+        world.person.sources.add(SourceFactory())
+    with django_assert_num_queries(5):
         response = client.get(url)
     organizations = page(response).find("section", aria_labelledby="orgs-title").find("ul")
     assert len(organizations.items()) == 4

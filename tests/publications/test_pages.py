@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from tests.factories import PersonFactory, PublicationFactory
+from tests.factories import PersonFactory, PublicationFactory, SourceFactory
 from tests.html import page
 from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS
 
@@ -59,11 +59,13 @@ def test_draft_and_unknown_publications_are_404(client, world):
 
 def test_publication_page_query_count_is_fixed(client, django_assert_num_queries, world):
     url = url_in("ru", world.publication)
-    with django_assert_num_queries(3):
+    # The publication, its topics, editors and sources.
+    with django_assert_num_queries(4):
         client.get(url)
     world.publication.editors.add(*[PersonFactory() for _ in range(4)])
     world.publication.topics.add(world.monitoring)
-    with django_assert_num_queries(3):
+    world.publication.sources.add(*[SourceFactory() for _ in range(3)])
+    with django_assert_num_queries(4):
         response = client.get(url)
     # The facts list alternates <dt> and <dd>: each term's value is the element after it.
     facts = page(response).find("dl", class_="facts").elements()
