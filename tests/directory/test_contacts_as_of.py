@@ -4,7 +4,7 @@ Contacts are historical when the organization is closed or when their as-of date
 more than RIGHTSNET_STALE_CONTACTS_YEARS old (``directory.contacts``): the page and the
 list's cards show them muted and labelled, without tap-to-call or mailto links, and the
 page's JSON-LD leaves them out. A fax is never a tel: link. Restricted contacts stay
-hidden in either state.
+hidden in either state. Staff see undated and stale contacts in the admin.
 """
 
 import datetime
@@ -13,6 +13,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from directory import contacts
@@ -20,6 +21,7 @@ from directory.dates import PartialDate, Precision
 from directory.models import Organization
 from tests.factories import OrganizationFactory, PhoneFactory
 from tests.html import page
+from tests.staff import staff_user
 from tests.test_settings import run_python
 
 pytestmark = pytest.mark.django_db
@@ -350,3 +352,126 @@ def test_historical_contacts_cost_the_cards_no_query(client):
     for n in range(6):
         organization(as_of=D(1997, 1, 1), status=CLOSED if n % 2 else "active")
     assert read() == (queries, 6)
+
+
+# The admin
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(staff_user("editor", group="Editors"))
+
+
+def admin_list(client, **params):
+    response = client.get(reverse("admin:directory_organization_changelist"), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_the_admin_flags_undated_and_stale_contacts_as_missing(client, editor):
+    organization(as_of=D(1997, 1, 1), name_ru="Устаревшие")
+    organization(as_of=D(1997, 1, 1), status=CLOSED, name_ru="Закрытая")
+    organization(as_of=None, name_ru="Без даты")
+    organization(as_of=last_month(), name_ru="Свежие")
+    OrganizationFactory(name_ru="Без контактов")
+
+    rows = {
+        row.find("th").text: row.find("td", class_="field-missing").text
+        for row in page(admin_list(client)).find("table", id="result_list").find_all("tr")[1:]
+    }
+
+    def flags(name: str) -> set[str]:
+        return set(rows[name].split(", ")) & {"свежие контакты", "дата контактов"}
+
+    assert flags("Устаревшие") == {"свежие контакты"}
+    assert flags("Без даты") == {"дата контактов"}
+    # A closed organization's old contacts are its record: nothing to update.
+    assert flags("Закрытая") == set()
+    assert flags("Свежие") == set()
+    assert flags("Без контактов") == set()
+
+    def names(**params) -> set[str]:
+        return {str(org) for org in admin_list(client, **params).context["cl"].result_list}
+
+    assert names(missing="stale_contacts") == {"Устаревшие"}
+    assert names(missing="contacts_as_of") == {"Без даты"}
+    assert names(contacts="stale") == {"Устаревшие", "Закрытая"}
+    assert names(contacts="current") == {"Свежие"}
+    assert names(contacts="no_date") == {"Без даты"}
+
+
+def test_the_admin_filter_follows_the_setting(client, editor, settings):
+    organization(as_of=D(timezone.localdate().year - 2, 1, 1), precision="year", name_ru="Два")
+
+    def stale() -> set[str]:
+        response = admin_list(client, contacts="stale")
+        return {str(org) for org in response.context["cl"].result_list}
+
+    assert stale() == set()
+    settings.RIGHTSNET_STALE_CONTACTS_YEARS = 1
+    assert stale() == {"Два"}
+
+
+def test_the_filter_options_are_named_in_both_languages(client, editor):
+    def options(title: str) -> list[tuple[str, str]]:
+        sidebar = page(admin_list(client)).find("details", data_filter_title=title)
+        return [(a.text, a["href"]) for a in sidebar.find_all("a")]
+
+    assert options("контакты")[1:] == [
+        ("актуальные", "?contacts=current"),
+        ("устаревшие", "?contacts=stale"),
+        ("без даты", "?contacts=no_date"),
+    ]
+    assert ("свежие контакты", "?missing=stale_contacts") in options("не хватает")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert [text for text, _href in options("contacts")[1:]] == ["current", "stale", "no date"]
+    assert ("recent contacts", "?missing=stale_contacts") in options("missing")
+
+
+def test_the_admin_edits_the_date_as_one_field_in_the_contacts_fieldset(client, editor):
+    org = organization(as_of=D(1997, 1, 1))
+    url = reverse("admin:directory_organization_change", args=[org.pk])
+
+    response = client.get(url)
+    fieldsets = {
+        str(fieldset.name): [field for line in fieldset for field in line]
+        for fieldset in response.context["adminform"]
+    }
+    contacts_fields = [field.field.name for field in fieldsets["Контакты"]]
+    assert contacts_fields[-1] == "contacts_as"
+    assert 'value="1997-01"' in str(response.context["adminform"].form["contacts_as"])
+    html = response.content.decode()
+    assert 'name="contacts_as_of"' not in html
+    assert 'name="contacts_as_of_precision"' not in html
+
+    form = response.context["adminform"].form
+    data = {
+        name: form[name].value() for name in form.fields if name not in ("activities", "partners")
+    }
+    data = {key: "" if value is None else value for key, value in data.items()}
+    for inline in response.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+
+    refused = client.post(url, {**data, "contacts_as": "1997-13"})
+    assert refused.status_code == 200
+    assert "Месяца 13 нет" in refused.content.decode()
+
+    saved = client.post(url, {**data, "contacts_as": "2016-09"}, follow=True)
+    assert saved.redirect_chain, saved.context["adminform"].form.errors
+    org.refresh_from_db()
+    assert org.contacts_date == PartialDate(D(2016, 9, 1), Precision.MONTH)
+
+    client.post(url, {**data, "contacts_as": ""}, follow=True)
+    org.refresh_from_db()
+    assert (org.contacts_as_of, org.contacts_as_of_precision) == (None, "")
+
+
+@pytest.mark.parametrize("value", ["nonsense", "stale\x00", "", "current&contacts=stale"])
+def test_a_bad_filter_value_lists_everyone(client, editor, value):
+    organization(as_of=D(1997, 1, 1), name_ru="Устаревшие")
+    organization(as_of=last_month(), name_ru="Свежие")
+
+    response = admin_list(client, contacts=value, missing=value)
+
+    assert {str(org) for org in response.context["cl"].result_list} == {"Устаревшие", "Свежие"}
