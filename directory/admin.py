@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,7 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from rightsnet.i18n import current_language
 from rightsnet.links import safe_url
 
-from . import columns, importing, services, staging
+from . import columns, contacts, importing, services, staging
 from .dates import PartialDateModelForm
 from .duplicates import likely_duplicates
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region, Source
@@ -281,14 +281,33 @@ NO_CONTACT = (
 )
 
 
+# Contacts that an as-of date belongs to (``directory.contacts``): not the website.
+HAS_CONTACTS = (
+    Q(has_phone=True)
+    | ~_empty("email")
+    | ~_empty("address_ru")
+    | ~_empty("address_en")
+    | ~_empty("postal_code")
+)
+
+
+def _stale_contacts() -> Q:
+    """Contacts older than the setting allows, of an organization that is not closed
+    (a closed one's are historical whatever their age: nothing to update)."""
+    return contacts.stale_condition(contacts.cutoff()) & ~Q(status=Organization.Status.CLOSED)
+
+
 class MissingFilter(admin.SimpleListFilter):
     title = _("missing")
     parameter_name = "missing"
+    # A condition, or a function giving it when it depends on the day.
     conditions = {
         "name_en": (_("English name"), _empty("name_en")),
         "description_en": (_("English description"), _empty("description_en")),
         "activity": (_("type of work"), Q(has_activity=False)),
         "contact": (_("contact"), NO_CONTACT),
+        "contacts_as_of": (_("date of contacts"), HAS_CONTACTS & Q(contacts_as_of__isnull=True)),
+        "stale_contacts": (_("recent contacts"), lambda: HAS_CONTACTS & _stale_contacts()),
     }
 
     def lookups(self, request, model_admin):
@@ -296,7 +315,36 @@ class MissingFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         found = self.conditions.get(self.value())
-        return queryset.filter(found[1]) if found else queryset
+        if not found:
+            return queryset
+        condition = found[1]
+        return queryset.filter(condition() if callable(condition) else condition)
+
+
+class ContactsAgeFilter(admin.SimpleListFilter):
+    """Contacts by their as-of date alone: current, stale (``directory.contacts``) or
+    undated (of organizations with contacts). A closed organization's contacts are
+    shown as historical whatever their date; here they count by their date."""
+
+    title = pgettext_lazy("admin filter", "contacts")
+    parameter_name = "contacts"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", pgettext_lazy("contacts", "current")),
+            ("stale", pgettext_lazy("contacts", "stale")),
+            ("no_date", pgettext_lazy("contacts", "no date")),
+        ]
+
+    def queryset(self, request, queryset):
+        stale = contacts.stale_condition(contacts.cutoff())
+        if self.value() == "current":
+            return queryset.filter(contacts_as_of__isnull=False).exclude(stale)
+        if self.value() == "stale":
+            return queryset.filter(stale)
+        if self.value() == "no_date":
+            return queryset.filter(HAS_CONTACTS, contacts_as_of__isnull=True)
+        return queryset
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -364,19 +412,26 @@ def _status_action(status: Organization.Status):
     return action
 
 
+class OrganizationAdminForm(PartialDateModelForm):
+    """The contacts' as-of date typed as one field: "1997", "1997-01" or "1997-01-25"."""
+
+    partial_dates = {"contacts_as": ("contacts_as_of", "contacts_as_of_precision")}
+
+
 @admin.register(Organization)
 class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     list_display = (
         "name", "kind", "region", "status", "is_published", "last_verified", "missing",
     )  # fmt: skip
     list_filter = (
-        MissingFilter, VerificationFilter, "kind", "status", "is_published", "contacts_public",
-        "region", "activities",
+        MissingFilter, VerificationFilter, ContactsAgeFilter, "kind", "status", "is_published",
+        "contacts_public", "region", "activities",
     )  # fmt: skip
     list_select_related = ("region",)
     search_fields = ("name_ru", "name_en", "short_name_ru", "short_name_en", "slug", "email")
     autocomplete_fields = ("parent", "partners", "region", "activities", "sources")
     readonly_fields = ("public_page", "created_at", "updated_at")
+    form = OrganizationAdminForm
     inlines = (PhoneInline, BranchInline, AffiliationInline)
     actions = (
         mark_verified,
@@ -389,7 +444,16 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
         (_("Place"), {"fields": ("region", "city")}),
         (
             _("Contacts"),
-            {"fields": ("contacts_public", "address", "postal_code", "email", "website")},
+            {
+                "fields": (
+                    "contacts_public",
+                    "address",
+                    "postal_code",
+                    "email",
+                    "website",
+                    "contacts_as",
+                )
+            },
         ),
         (_("Work"), {"fields": ("activities", "description", "founded")}),
         (_("Relations"), {"fields": ("parent", "partners")}),
@@ -423,6 +487,13 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
             gaps.append(gettext("type of work"))
         if not (obj.has_phone or obj.email or obj.website or obj.address_ru or obj.address_en):
             gaps.append(gettext("contact"))
+        if obj.has_phone or obj.email or obj.address_ru or obj.address_en or obj.postal_code:
+            if obj.contacts_as_of is None:
+                gaps.append(gettext("date of contacts"))
+            elif obj.status != Organization.Status.CLOSED and contacts.is_stale(
+                obj.contacts_date, contacts.cutoff()
+            ):
+                gaps.append(gettext("recent contacts"))
         return ", ".join(gaps) or "—"
 
     # Likely duplicates: a warning, never a reason to refuse saving.

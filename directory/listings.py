@@ -34,9 +34,10 @@ from listing.listing import Listing
 from listing.sorts import Sort, by_name
 from rightsnet.i18n import current_language, in_language
 
-from . import exports, freshness, search, search_index, visibility
+from . import contacts, exports, freshness, search, search_index, visibility
+from .dates import PartialDate
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
-from .templatetags.rightsnet import translated
+from .templatetags.rightsnet import tel_href, translated
 
 # What a result card shows (``directory/includes/_organization_cards.html``): the page
 # reads only these, not the long search text, addresses and descriptions in full.
@@ -57,6 +58,8 @@ ORGANIZATION_CARD_FIELDS = (
     "region__name_ru",
     "region__name_en",
     "public_email",
+    "contacts_as_of",
+    "contacts_as_of_precision",
 )
 # The people list offers the organizations with the most people, plus the chosen ones.
 ORGANIZATION_FACET_SIZE = 25
@@ -117,15 +120,25 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
 
     The template keeps the markup and does no work per card but print and test: the
     translated fields come as the ``tr`` tag renders them (``translated``), the labels,
-    link, phone lines and "founded in" are made here, each choice label and type of work
-    once per page. A dict is the fastest thing a template reads (an object's attribute
-    costs it a failed item lookup first); rendering 50 cards is most of a list page's
+    link, phone lines, "founded in" and whether the contacts are historical
+    (``directory.contacts``, judged by ``lookups.contacts_cutoff``, the listing's
+    ``cards_key``) are made here, each choice label and type of work once per page. A
+    dict is the fastest thing a template reads (an object's attribute costs it a failed
+    item lookup first); rendering 50 cards is most of a list page's
     time when its cache is cold. The rows are read as named tuples, not model instances.
     """
     rows = page.with_public_contacts().prefetch_related(None).order_by()
     organizations = list(rows.values_list(*ORGANIZATION_CARD_FIELDS, named=True))
     ids = [org.id for org in organizations]
     cards = {pk: {"id": pk, "activities": [], "phones": []} for pk in ids}
+    judged = {
+        org.id: contacts.judge(
+            status=org.status,
+            as_of=PartialDate.from_parts(org.contacts_as_of, org.contacts_as_of_precision),
+            cut=lookups.contacts_cutoff,
+        )
+        for org in organizations
+    }
     if ids:
         activities = {
             a.pk: translated(a, "name", language=language, note=False)
@@ -148,7 +161,15 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             .values_list("organization_id", "number", "kind")
         ):
             if len(phones := cards[org_id]["phones"]) < 2:
-                phones.append(f"{phone_kinds.get(kind, kind)} {number}")
+                # Tap-to-call for current telephones and mobiles: never a fax.
+                linked = kind != Phone.Kind.FAX and not judged[org_id].historical
+                phones.append(
+                    {
+                        "label": phone_kinds.get(kind, kind),
+                        "number": number,
+                        "tel": tel_href(number) if linked else "",
+                    }
+                )
     url_start, url_end = reverse("directory:organization_detail", args=["-"]).split("/-/")
     kinds = {value: str(label) for value, label in Organization.Kind.choices}
     statuses = {value: str(label) for value, label in Organization.Status.choices}
@@ -159,6 +180,7 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
 
     for org in organizations:
         city = in_language(org, "city", language)[0]
+        judgement = judged[org.id]
         description = tr(org, "description")
         cards[org.id].update(
             url=f"{url_start}/{org.slug}/{url_end}",
@@ -176,6 +198,8 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             # None: no description (a description of bare tags still shows, empty).
             description=truncatewords(striptags(description), 10) if description else None,
             email=org.public_email,
+            contacts_historical=judgement.historical,
+            contacts_as_of=judgement.label(language) if judgement.historical else "",
         )
     return cards
 
@@ -199,7 +223,9 @@ ORGANIZATIONS = Listing(
         )
         .with_public_contacts()
     ),
-    lookups=lambda params: Lookups(regions=region_lookup(), activities=activity_lookup()),
+    lookups=lambda params: Lookups(
+        regions=region_lookup(), activities=activity_lookup(), contacts_cutoff=contacts.cutoff()
+    ),
     facets=[
         text_facet(_organization_text),
         region_facet(),
@@ -224,6 +250,8 @@ ORGANIZATIONS = Listing(
     relevance_note=NAME_NOTE,
     narrow_text_match=True,
     cards=organization_cards,
+    # The cards show whether contacts are historical, which changes with the day.
+    cards_key=lambda lookups: str(lookups.contacts_cutoff),
     template="directory/organization_list.html",
     export=exports.organization_export,
     export_url_name="directory:organization_export",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, View
 
-from . import page_selectors
+from . import contacts, page_selectors
 
 
 def home(request):
@@ -35,6 +35,8 @@ class OrganizationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["similar"] = page_selectors.similar_organizations(self.object)
+        # Judged at each request: the cached organization does not see the days pass.
+        context["contacts"] = contacts.of(self.object)
         return context
 
 

@@ -47,7 +47,9 @@ class Listing:
     - ``narrow_text_match``: resolve the text search to rows in memory (``readers``);
     - ``cards(rows, lookups, language)``: ``{id: card}`` of a page's rows (``pk__in`` its
       ids), what its cards show, read by cached page ids (None: a page is a slice of
-      the queryset);
+      the queryset); ``cards_key(lookups)``: what the cards show besides the rows, the
+      language and the page (e.g. the day a rule of age is judged on), in the key of
+      their cached HTML, so that HTML cannot outlive it;
     - ``template``, ``export_url_name``; ``export``: ``(result, base_url) -> Export``;
     - ``cache``: what keeps counts, text matches and page ids per filters: anything with
       ``cached(key, build)`` and ``params_key(params, names)`` (``directory.freshness``).
@@ -65,6 +67,7 @@ class Listing:
     export_url_name: str = ""
     narrow_text_match: bool = False
     cards: Callable | None = None
+    cards_key: Callable[[Lookups], str] | None = None
     export: Callable | None = None
     cache: object
 
@@ -122,6 +125,7 @@ class Listing:
                 filtered=filtered,
                 order=order,
                 narrowed=narrowed,
+                cards_key=self.cards_key(lookups) if self.cards_key else "",
                 cards=lambda ids: self.cards(base.filter(pk__in=ids), lookups, language),
             )
         return SearchResult(

@@ -124,12 +124,15 @@ def narrow(filterset, base, text) -> Narrowed | None:
 
 class PageReader:
     """One page's ids in list order, cached per filters, sort and language, then its
-    cards (``cards(ids)``: ``{id: card}``) in that order."""
+    cards (``cards(ids)``: ``{id: card}``) in that order; ``cards_key``: what the cards
+    depend on besides the rows (``Listing.cards_key``)."""
 
-    def __init__(self, *, cached, key, sort, language, base, filtered, order, narrowed, cards):
+    def __init__(
+        self, *, cached, key, sort, language, base, filtered, order, narrowed, cards, cards_key=""
+    ):
         self.cached, self.key, self.sort, self.language = cached, key, sort, language
         self.base, self.filtered, self.order = base, filtered, order
-        self.narrowed, self.cards = narrowed, cards
+        self.narrowed, self.cards, self.cards_key = narrowed, cards, cards_key
 
     def __call__(self, bottom: int, top: int) -> list:
         if top <= bottom:
@@ -179,7 +182,10 @@ class PageRows:
 
     def rendered(self, render) -> str:
         """``render(rows)``: the HTML of the page's cards, cached as its ids are (per
-        filters, sort, language and page, until the next write)."""
+        filters, sort, language and page, until the next write), and per ``cards_key``."""
         reader = self.reader
-        key = f"cards:{reader.key}:{reader.sort.key}:{reader.language}:{self.bottom}:{self.top}"
+        key = (
+            f"cards:{reader.key}:{reader.sort.key}:{reader.language}:{reader.cards_key}:"
+            f"{self.bottom}:{self.top}"
+        )
         return reader.cached(key, lambda: render(self.rows))

@@ -271,6 +271,16 @@ IMPORT_COMMAND_MAX_BYTES = int(
 # editors have published no address yet, and the page says corrections are not open.
 RIGHTSNET_CONTACT_EMAIL = env_email("RIGHTSNET_CONTACT_EMAIL")
 
+# Contacts whose as-of date is older than this many years are shown as historical
+# (muted, labelled, no links), like every contact of a closed organization
+# (directory/contacts.py).
+RIGHTSNET_STALE_CONTACTS_YEARS = env_count("RIGHTSNET_STALE_CONTACTS_YEARS", 3)
+if not 1 <= RIGHTSNET_STALE_CONTACTS_YEARS <= 100:
+    raise ImproperlyConfigured(
+        "RIGHTSNET_STALE_CONTACTS_YEARS must be a number of years, 1 to 100, "
+        f"not {RIGHTSNET_STALE_CONTACTS_YEARS}."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

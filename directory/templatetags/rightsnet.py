@@ -72,8 +72,9 @@ def ld_json_script(data: dict, *, nonce: str = "") -> str:
 
 
 @register.simple_tag(takes_context=True)
-def organization_json_ld(context, organization) -> str:
-    """schema.org data for an organization: public contact fields and public sources only."""
+def organization_json_ld(context, organization, contacts) -> str:
+    """schema.org data for an organization: public sources, and public contact fields
+    only while ``contacts`` (``directory.contacts.of(organization)``) are current."""
     request = context.get("request")
     url = organization.get_absolute_url()
     data = {
@@ -104,6 +105,19 @@ def organization_json_ld(context, organization) -> str:
             "@type": "AdministrativeArea",
             "name": tr_text(organization.region, "name"),
         }
+    if not contacts.historical:
+        data.update(_contact_points(organization))
+    sources = getattr(organization, "public_sources", [])
+    if sources:
+        data["subjectOf"] = [source_json_ld(source) for source in sources]
+    # str() makes django-csp's lazy nonce, which then goes into this response's header.
+    nonce = getattr(request, "csp_nonce", None)
+    return ld_json_script(data, nonce=str(nonce) if nonce is not None else "")
+
+
+def _contact_points(organization) -> dict:
+    """The address, phones and email of the JSON-LD: the public ones."""
+    data = {}
     address = public_address(organization)
     if address or getattr(organization, "public_postal_code", ""):
         postal = {"@type": "PostalAddress"}
@@ -124,12 +138,7 @@ def organization_json_ld(context, organization) -> str:
         data["faxNumber"] = faxes[0] if len(faxes) == 1 else faxes
     if getattr(organization, "public_email", ""):
         data["email"] = organization.public_email
-    sources = getattr(organization, "public_sources", [])
-    if sources:
-        data["subjectOf"] = [source_json_ld(source) for source in sources]
-    # str() makes django-csp's lazy nonce, which then goes into this response's header.
-    nonce = getattr(request, "csp_nonce", None)
-    return ld_json_script(data, nonce=str(nonce) if nonce is not None else "")
+    return data
 
 
 def source_json_ld(source) -> dict:

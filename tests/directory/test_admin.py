@@ -30,7 +30,11 @@ def editor(client):
 def complete(**kwargs):
     """An organization with nothing missing."""
     org = OrganizationFactory(
-        description_en="Monitors prisons.", email="info@example.org", **kwargs
+        description_en="Monitors prisons.",
+        email="info@example.org",
+        contacts_as_of=timezone.localdate(),
+        contacts_as_of_precision="day",
+        **kwargs,
     )
     org.activities.add(ActivityTypeFactory())
     return org
