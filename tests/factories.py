@@ -1,8 +1,19 @@
 """factory_boy factories shared by every test."""
 
+import datetime
+
 import factory
 
-from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from directory.models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Region,
+    Source,
+)
 from publications.models import Publication, Series
 
 
@@ -98,3 +109,23 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     def editors(self, create, extracted, **kwargs):
         if create and extracted:
             self.editors.set(extracted)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title_en = factory.Sequence(lambda n: f"Source {n}")
+    title_ru = factory.Sequence(lambda n: f"Источник {n}")
+    is_public = True
+
+
+class OrganizationEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationEvent
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = OrganizationEvent.Kind.FOUNDED
+    date = datetime.date(1990, 1, 1)
+    date_precision = "year"
+    is_public = True

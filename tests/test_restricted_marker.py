@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
 from sitedata.sitemaps import SITEMAPS
+from tests.factories import SourceFactory
 from tests.html import page
 from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS, RESTRICTED_MARKERS
 from tests.staff import staff_user
@@ -117,6 +118,31 @@ def test_the_markers_never_reach_a_public_url(client, world):
     assert fetched == len(urls) > 60
     # Exports are part of the public surface; their absence would leave a gap.
     assert missing == [], f"public URL names that do not resolve: {missing}"
+
+
+def test_staff_only_sources_never_reach_a_public_url(client, world):
+    """A source with ``is_public`` off, cited by public rows of every list, is in no
+    export (nor on any page); a public source cited beside it is in the exports."""
+    marker = "STAFFSOURCEzq16"
+    internal = SourceFactory(
+        title_en=marker, title_ru=marker, publisher_en=marker, publisher_ru=marker,
+        url=f"https://example.org/{marker}", is_public=False,
+    )  # fmt: skip
+    public = SourceFactory(title_en="Open source zq17", title_ru="Открытый источник zq17")
+    for row in (world.org, world.restricted, world.person, world.publication):
+        row.sources.add(internal, public)
+    world.draft_org.sources.add(public)
+
+    urls, _missing = public_urls(world)
+    exports = 0
+    for url in urls:
+        response = client.get(url)
+        text = body(response).lower()
+        assert marker.lower() not in text, f"a staff-only source on {url}"
+        if "/export." in url and "?" not in url:
+            assert "zq17" in text, url
+            exports += 1
+    assert exports == len(LANGUAGES) * 3 * len(EXPORT_FORMATS)
 
 
 def test_drafts_are_not_found_and_restricted_contacts_are_absent(client, world):
