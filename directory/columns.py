@@ -146,10 +146,11 @@ class SourceCitations:
     needed; a row's sources are then looked up by id, so rows cost no query.
 
     A citation is the source's publisher, title, date and address, those it has, joined
-    with ", ": "CCSI, NIS Third Sector Organizations, 1997-01, http://www.ccsi.org/"
-    (texts in the export's language, else the other one; the date as
-    ``PartialDate.iso()``). A row's citations come dated first, oldest first, then by
-    text. Sources that are not public are not in the table: they are never cited.
+    with ", ": "CCSI, NIS Third Sector Organizations, 1997-01", "Example Gazette, A
+    report, 2023-05-10, https://example.org/report" (texts in the export's language, else
+    the other one; the date as ``PartialDate.iso()``). A row's citations come in the
+    order an entry's page lists its sources: oldest first, undated last, then as
+    created. Sources that are not public are not in the table: they are never cited.
     """
 
     def __init__(self, lang: str):
@@ -175,7 +176,7 @@ class SourceCitations:
                 )
                 if part
             )
-            found.append(((when is None, when, text, source.pk), source.pk, text))
+            found.append(((source.date is None, source.date, source.pk), source.pk, text))
         found.sort(key=lambda item: item[0])
         return {pk: Citation(rank, pk, text) for rank, (_key, pk, text) in enumerate(found)}
 

@@ -287,7 +287,12 @@ def records(mhg, places):
         organization=centre, kind=OrganizationEvent.Kind.FOREIGN_AGENT,
         date=datetime.date(2022, 12, 1), date_precision="month",
     )  # fmt: skip
+    undated = SourceFactory(
+        publisher_en="Example Archive", publisher_ru="", title_en="Centre file",
+        title_ru="Дело центра",
+    )  # fmt: skip
     centre.sources.add(
+        undated,  # created first, listed last: undated sources come after the dated ones
         SourceFactory(
             publisher_en="Example Gazette", publisher_ru="Пример-газета",
             title_en="Report on the centre", title_ru="Сообщение о центре",
@@ -315,7 +320,8 @@ EXPECTED = {
         "centre": [
             "", "entered in the register of “foreign agents”; "
             "declared an “undesirable organization”", "",
-            "Example Gazette, Report on the centre, 2023-05-10, https://example.org/report", "0",
+            "Example Gazette, Report on the centre, 2023-05-10, https://example.org/report; "
+            "Example Archive, Centre file", "0",
         ],
         "demo": ["", "", "", "", "1"],
         "careful": ["", "", "", "", "0"],  # restricted contacts: their date too
@@ -329,7 +335,8 @@ EXPECTED = {
         ],
         "centre": [
             "", "внесена в реестр «иностранных агентов»; признана «нежелательной организацией»",
-            "", "Пример-газета, Сообщение о центре, 2023-05-10, https://example.org/report", "0",
+            "", "Пример-газета, Сообщение о центре, 2023-05-10, https://example.org/report; "
+            "Example Archive, Дело центра", "0",
         ],
         "demo": ["", "", "", "", "1"],
         "careful": ["", "", "", "", "0"],
