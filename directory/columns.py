@@ -6,7 +6,11 @@ Columns, in this order (``COLUMNS``, the keys are also the JSON keys)::
 
     id, name, name_ru, name_en, kind, region, region_path, city, address,
     postal_code, phones, fax, email, website, activities, founded, status,
-    last_verified, updated_at, url
+    last_verified, updated_at, url, status_since, designations, contacts_as_of,
+    sources, demo
+
+New columns are appended at the end, so that files and programs made for the
+earlier columns keep working.
 
 Exporting (CSV or JSON)::
 
@@ -20,7 +24,8 @@ Exporting (CSV or JSON)::
   are the keys themselves); ``header_map()`` recognises either language's titles.
 - ``name``, ``city`` and ``address`` are in the export's language, falling back
   to the other language's text; ``name_ru``/``name_en`` keep both spellings.
-- ``kind``/``status`` are the choice labels in the export's language.
+- ``kind``/``status`` are the choice labels in the export's language, and so are
+  ``designations`` (the labels of the designation events, ``OrganizationEvent.Kind``).
 - ``region`` is the region's name, ``region_path`` the names from the root down
   to the region itself joined with `` / ``.
 - ``phones`` holds telephone and mobile numbers, ``fax`` the fax numbers;
@@ -30,11 +35,18 @@ Exporting (CSV or JSON)::
 - ``founded`` is a year, ``last_verified`` an ISO date, ``updated_at`` an ISO
   date-time in the site's time zone, ``url`` the absolute public page address
   in the export's language.
+- ``status_since`` and ``contacts_as_of`` are dates known to a year, a month or a
+  day, written as ``directory.dates.PartialDate.iso()`` does: "1976", "1997-01",
+  "2023-01-25".
+- ``sources`` are the public sources' citations (``SourceCitations``); ``demo`` is a
+  boolean (JSON ``true``/``false``, CSV ``1``/``0``: ``listing.columns.cell_text``).
 - With ``public=True`` (every public export) the contact columns (address,
-  postal code, phones, fax, email) are empty where ``contacts_public`` is off
-  (``directory.visibility``; the public export reads that rule's value).
+  postal code, phones, fax, email, contacts_as_of) are empty where
+  ``contacts_public`` is off (``directory.visibility``; the public export reads that
+  rule's value): the date belongs to the contacts it dates.
 - ``export_queryset()`` adds the ``select_related``/``prefetch_related`` needed so
-  that rows cost no query each; ``ExportContext`` loads every region's path once.
+  that rows cost no query each; ``ExportContext`` loads every region's path once,
+  and every public source's citation once.
 
 Cells are made and formulas neutralised by ``listing.columns``.
 """
@@ -42,10 +54,13 @@ Cells are made and formulas neutralised by ``listing.columns``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
+from typing import NamedTuple
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -53,14 +68,19 @@ from listing.columns import DetailUrl, choice_labels, column_headers
 from rightsnet.i18n import LANGUAGE_CODES, in_language
 from rightsnet.links import safe_url
 
-from .models import Organization, Phone, Region
+from .dates import iso_of
+from .models import Organization, OrganizationEvent, Phone, Region, Source
 
 PATH_SEPARATOR = " / "
 
 # The contact columns that stay empty in a public export where contacts_public is off.
-RESTRICTED_COLUMNS = ("address", "postal_code", "phones", "fax", "email")
+RESTRICTED_COLUMNS = ("address", "postal_code", "phones", "fax", "email", "contacts_as_of")
 # Derived columns that an import never writes.
-READ_ONLY_COLUMNS = ("name", "region_path", "updated_at", "url")
+READ_ONLY_COLUMNS = ("name", "region_path", "updated_at", "url") + (
+    # Written elsewhere: the events (status_since, designations), the admin (sources),
+    # the demo generator (demo); the import says so where such a cell differs.
+    "status_since", "designations", "sources", "demo",
+)  # fmt: skip
 
 COLUMN_TITLES = {
     "id": pgettext_lazy("export column", "id"),
@@ -83,6 +103,11 @@ COLUMN_TITLES = {
     "last_verified": pgettext_lazy("export column", "last_verified"),
     "updated_at": pgettext_lazy("export column", "updated_at"),
     "url": pgettext_lazy("export column", "url"),
+    "status_since": pgettext_lazy("export column", "status_since"),
+    "designations": pgettext_lazy("export column", "designations"),
+    "contacts_as_of": pgettext_lazy("export column", "contacts_as_of"),
+    "sources": pgettext_lazy("export column", "sources"),
+    "demo": pgettext_lazy("export column", "demo"),
 }
 COLUMNS: tuple[str, ...] = tuple(COLUMN_TITLES)
 
@@ -108,6 +133,70 @@ def header_map() -> dict[str, tuple[str, frozenset[str]]]:
     return {title: (key, frozenset(langs)) for title, (key, langs) in found.items()}
 
 
+class Citation(NamedTuple):
+    """A public source as the exports cite it; tuples sort in the sources' order."""
+
+    rank: int
+    id: int
+    text: str
+
+
+class SourceCitations:
+    """Every public source's citation in one language, read once (one query) when first
+    needed; a row's sources are then looked up by id, so rows cost no query.
+
+    A citation is the source's publisher, title, date and address, those it has, joined
+    with ", ": "CCSI, NIS Third Sector Organizations, 1997-01", "Example Gazette, A
+    report, 2023-05-10, https://example.org/report" (texts in the export's language, else
+    the other one; the date as ``PartialDate.iso()``). A row's citations come in the
+    order an entry's page lists its sources: oldest first, undated last, then as
+    created. Sources that are not public are not in the table: they are never cited.
+    """
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    @cached_property
+    def table(self) -> dict[int, Citation]:
+        order = (self.lang, *(code for code in LANGUAGE_CODES if code != self.lang))
+        fields = [f"{name}_{code}" for name in ("title", "publisher") for code in order]
+        titles, publishers = attrgetter(*fields[:2]), attrgetter(*fields[2:])
+        found = []
+        for source in (
+            Source.objects.public().order_by().only("id", "url", "date", "date_precision", *fields)
+        ):
+            when = source.when
+            text = ", ".join(
+                part
+                for part in (
+                    next(filter(None, publishers(source)), ""),
+                    next(filter(None, titles(source)), ""),
+                    when.iso() if when else "",
+                    source.url,
+                )
+                if part
+            )
+            found.append(((source.date is None, source.date, source.pk), source.pk, text))
+        found.sort(key=lambda item: item[0])
+        return {pk: Citation(rank, pk, text) for rank, (_key, pk, text) in enumerate(found)}
+
+    def __call__(self, sources: Iterable) -> list[str]:
+        """The citations of ``sources`` (anything with an ``id``: sources, citations)
+        that are public, in order; the table is read when a row first has any."""
+        if not sources:
+            return []
+        table = self.table
+        return [c.text for c in sorted(table[s.id] for s in sources if s.id in table)]
+
+
+def public_sources_prefetch() -> Prefetch:
+    """A row's public sources in ``public_sources``, as ``SourceCitations`` reads them
+    (their ids only)."""
+    return Prefetch(
+        "sources", queryset=Source.objects.public().order_by().only("id"), to_attr="public_sources"
+    )
+
+
 @dataclass
 class ExportContext:
     """What a whole export shares: language, site address, labels, region names and paths.
@@ -121,6 +210,8 @@ class ExportContext:
     public: bool = True
     kind_labels: dict[str, str] = field(init=False)
     status_labels: dict[str, str] = field(init=False)
+    designation_labels: dict[str, str] = field(init=False)
+    citations: SourceCitations = field(init=False)
     _regions: dict[int, Region] | None = field(init=False, default=None)
     _paths: dict[int, str] = field(init=False, default_factory=dict)
     # type of work's id -> its name in the export's language, as met (activity_name).
@@ -134,6 +225,8 @@ class ExportContext:
     def __post_init__(self):
         self.kind_labels = choice_labels(Organization.Kind, self.lang)
         self.status_labels = choice_labels(Organization.Status, self.lang)
+        self.designation_labels = choice_labels(OrganizationEvent.Kind, self.lang)
+        self.citations = SourceCitations(self.lang)
         self.tz = timezone.get_current_timezone()
         order = (self.lang, *(code for code in LANGUAGE_CODES if code != self.lang))
         self.names, self.cities, self.addresses = (
@@ -193,7 +286,9 @@ class ExportContext:
 
 def export_queryset(queryset):
     """``queryset`` with what ``organization_row`` reads, fetched in bulk."""
-    return queryset.select_related("region").prefetch_related("phones", "activities")
+    return queryset.select_related("region").prefetch_related(
+        "phones", "activities", public_sources_prefetch()
+    )
 
 
 def _related(org, prefetched: str, relation: str):
@@ -225,6 +320,8 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
     last_verified = org.last_verified
     updated_at = org.updated_at
     url_prefix, url_suffix = ctx.url_parts
+    designations = org.designations
+    sources = _related(org, "public_sources", "sources")
     return {
         "id": org.pk,
         "name": next(filter(None, names(org)), ""),
@@ -257,6 +354,18 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
             updated_at.astimezone(ctx.tz).isoformat("T", "seconds") if updated_at else None
         ),
         "url": url_prefix + org.slug + url_suffix,
+        "status_since": iso_of(org.status_since, org.status_since_precision),
+        "designations": (
+            [ctx.designation_labels.get(code, code) for code in designations.split()]
+            if designations
+            else []
+        ),
+        "contacts_as_of": (
+            None if hidden else iso_of(org.contacts_as_of, org.contacts_as_of_precision)
+        ),
+        "sources": ctx.citations(sources) if sources else [],
+        # SQLite's driver gives 0 or 1.
+        "demo": bool(org.is_demo),
     }
 
 

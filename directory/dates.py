@@ -39,6 +39,14 @@ class Precision(models.TextChoices):
 
 
 _RANK = {precision: rank for rank, precision in enumerate(Precision)}
+# How much of an ISO date ("1997-01-25") each precision keeps.
+_ISO_WIDTH = {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}
+
+
+def iso_of(date: datetime.date | None, precision: str) -> str | None:
+    """``PartialDate(date, precision).iso()`` straight from a model's two columns
+    (None without a date), with no value made: what an export writes for each row."""
+    return None if date is None else date.isoformat()[: _ISO_WIDTH[precision]]
 
 
 @total_ordering
@@ -114,8 +122,7 @@ class PartialDate:
 
     def iso(self) -> str:
         """The form ``parse`` reads: "1997", "1997-01" or "1997-01-25"."""
-        width = {Precision.YEAR: 4, Precision.MONTH: 7, Precision.DAY: 10}[self.precision]
-        return self.date.isoformat()[:width]
+        return iso_of(self.date, self.precision)
 
     def display(self, language: str | None = None) -> str:
         """ "January 1997" / «январь 1997 г.», in ``language`` or the current one."""

@@ -1,12 +1,16 @@
 """The rows of the organizations and people exports (``listing.exports`` writes them).
 
 - the rows are read a chunk of ``CHUNK_SIZE`` at a time (a server-side cursor); for
-  each chunk the related rows (phones, types of work; or the selector's prefetches)
-  are read in one query per relation, so the number of queries depends on the number
-  of chunks, never on the number of rows;
+  each chunk the related rows (phones, types of work, sources; or the selector's
+  prefetches) are read in one query per relation, so the number of queries depends on
+  the number of chunks, never on the number of rows;
 - organizations on PostgreSQL instead come in one ``COPY (...) TO STDOUT`` that
-  carries each row's phones and types of work as arrays (``_copied_chunks``): the
-  server makes rows while this process writes them, on the other core;
+  carries each row's phones, types of work and source ids as arrays
+  (``_copied_chunks``): the server makes rows while this process writes them, on the
+  other core;
+- types of work and public sources are read once per export into tables by id (their
+  names, their citations: ``columns.SourceCitations``); a row's ids are looked up
+  there, and an id not in the table (a source that is not public) is left out;
 - organizations are read as plain values into namedtuples (no model instances), with
   every region's path computed once: model instances cost several times more per row;
 - which contacts are public is ``directory.visibility``'s rule, read as a value of
@@ -62,17 +66,26 @@ ORGANIZATION_VALUES = (
     ("website", "website"),
     ("founded", "founded"),
     ("status", "status"),
+    ("status_since_precision", "status_since_precision"),
+    ("designations", "designations"),
+    ("contacts_as_of_precision", "contacts_as_of_precision"),
+    ("is_demo", "is_demo"),
     # Whether the row's contacts are public: directory.visibility's rule, not the field.
     ("contacts_public", None),  # visibility's rule, as the query is made
     # Dates as the database's own ISO text, made dates again in C (see organization_rows).
     ("last_verified", Cast("last_verified", TextField())),
+    ("status_since", Cast("status_since", TextField())),
+    ("contacts_as_of", Cast("contacts_as_of", TextField())),
     ("updated_at", Cast("updated_at", TextField())),
 )
-_CONTACTS_PUBLIC = len(ORGANIZATION_VALUES) - 3
+_CONTACTS_PUBLIC = len(ORGANIZATION_VALUES) - 5
+_DATES = len(ORGANIZATION_VALUES) - 4  # last_verified, status_since, contacts_as_of
+_UPDATED_AT = len(ORGANIZATION_VALUES) - 1
 # What organization_row reads, without a model instance: a tuple is built in C.
 _OrganizationRecord = namedtuple(
     "_OrganizationRecord",
-    [name for name, _value in ORGANIZATION_VALUES] + ["public_phones", "public_activities"],
+    [name for name, _value in ORGANIZATION_VALUES]
+    + ["public_phones", "public_activities", "public_sources"],
 )
 # What organization_row reads of a phone (.number, .kind), as of a Phone; the fields
 # start with Phone's ordering (organization, kind, id), so the tuples sort in it.
@@ -115,12 +128,12 @@ def _raw_rows(queryset) -> Iterator[tuple]:
 
 
 def _related_rows(
-    chunk: list[tuple], activities: dict[int, ActivityType]
-) -> tuple[dict[int, list], dict[int, list]]:
-    """(organization id -> public phones, organization id -> types of work) of a chunk.
+    chunk: list[tuple], activities: dict[int, ActivityType], sources: dict[int, columns.Citation]
+) -> tuple[dict[int, list], dict[int, list], dict[int, list]]:
+    """Organization id -> public phones, -> types of work, -> public sources, of a chunk.
 
     One query each, whatever the size of the chunk; like the selector's public_phones,
-    none where contacts are staff-only.
+    no phones where contacts are staff-only.
     """
     phones: defaultdict[int, list] = defaultdict(list)
     public = [row[0] for row in chunk if row[_CONTACTS_PUBLIC]]
@@ -138,16 +151,26 @@ def _related_rows(
             ),
         ):
             phones[phone.organization_id].append(phone)
+    ids = [row[0] for row in chunk]
     kinds_of_work: defaultdict[int, list] = defaultdict(list)
     for org_id, activity_id in _raw_rows(
-        Organization.activities.through.objects.filter(
-            _in_ids("organization_id", [row[0] for row in chunk])
-        ).values_list("organization_id", "activitytype_id")
+        Organization.activities.through.objects.filter(_in_ids("organization_id", ids)).values_list(
+            "organization_id", "activitytype_id"
+        )
     ):
         # A type of work created since the export began is not in its table: skipped.
         if (activity := activities.get(activity_id)) is not None:
             kinds_of_work[org_id].append(activity)
-    return phones, kinds_of_work
+    cited: defaultdict[int, list] = defaultdict(list)
+    for org_id, source_id in _raw_rows(
+        Organization.sources.through.objects.filter(_in_ids("organization_id", ids)).values_list(
+            "organization_id", "source_id"
+        )
+    ):
+        # Not in the table: not public (or created since the export began).
+        if (source := sources.get(source_id)) is not None:
+            cited[org_id].append(source)
+    return phones, kinds_of_work, cited
 
 
 def _organization_values(result, **arrays):
@@ -169,23 +192,35 @@ def _organization_values(result, **arrays):
 
 
 def _organization_chunks(
-    result, activities: dict[int, ActivityType], chunk_size: int
+    result,
+    activities: dict[int, ActivityType],
+    sources: dict[int, columns.Citation],
+    chunk_size: int,
 ) -> Iterator[list]:
-    """The rows of ``result`` a chunk at a time, as ``(row, phones, types of work)``.
+    """The rows of ``result`` a chunk at a time, as ``(row, phones, types of work, sources)``.
 
     ``row`` holds the values of ``ORGANIZATION_VALUES`` as the driver gives them; the
-    phones and types of work of a chunk are read in one query each (``_related_rows``).
+    phones, types of work and sources of a chunk are read in one query each
+    (``_related_rows``).
     """
     for chunk in _raw_chunks(_organization_values(result), chunk_size):
-        phones, kinds_of_work = _related_rows(chunk, activities)
-        phones_of, kinds_of = phones.get, kinds_of_work.get
-        yield [(row, phones_of(row[0], ()), kinds_of(row[0], ())) for row in chunk]
+        phones, kinds_of_work, cited = _related_rows(chunk, activities, sources)
+        phones_of, kinds_of, cited_of = phones.get, kinds_of_work.get, cited.get
+        yield [
+            (row, phones_of(row[0], ()), kinds_of(row[0], ()), cited_of(row[0], ()))
+            for row in chunk
+        ]
 
 
-def _copied_chunks(result, activities: dict[int, ActivityType], chunk_size: int) -> Iterator[list]:
+def _copied_chunks(
+    result,
+    activities: dict[int, ActivityType],
+    sources: dict[int, columns.Citation],
+    chunk_size: int,
+) -> Iterator[list]:
     """PostgreSQL: ``_organization_chunks``, read with one ``COPY (...) TO STDOUT``.
 
-    Each row brings its phones and types of work as arrays. The server sends rows as
+    Each row brings its phones, types of work and source ids as arrays. The server sends rows as
     it makes them while this process writes them out, so its work (the query and the
     arrays) runs on another core at the same time, where a cursor would make this
     process wait for each chunk (and for all rows before the first, to hold them);
@@ -211,10 +246,12 @@ def _copied_chunks(result, activities: dict[int, ActivityType], chunk_size: int)
         )
     )
     through = Organization.activities.through.objects.filter(organization_id=OuterRef("pk"))
+    cited = Organization.sources.through.objects.filter(organization_id=OuterRef("pk"))
     queryset = _organization_values(
         result,
         export_phones=ArraySubquery(phones.values("export_phone")),
         export_activity_ids=ArraySubquery(through.order_by().values("activitytype_id")),
+        export_source_ids=ArraySubquery(cited.order_by().values("source_id")),
     )
     compiler = queryset.query.get_compiler(connection=db)
     sql, params = compiler.as_sql()
@@ -235,11 +272,13 @@ def _copied_chunks(result, activities: dict[int, ActivityType], chunk_size: int)
                     (
                         row,
                         # Like the selector's public_phones: none where contacts are staff-only.
-                        [_PhoneRecord(row[0], kind, None, number) for kind, number in row[-2]]
+                        [_PhoneRecord(row[0], kind, None, number) for kind, number in row[-3]]
                         if row[_CONTACTS_PUBLIC]
                         else (),
                         # A type of work created since the export began is skipped.
-                        [activities[id_] for id_ in row[-1] if id_ in activities],
+                        [activities[id_] for id_ in row[-2] if id_ in activities],
+                        # A source that is not public is not in the table: left out.
+                        [sources[id_] for id_ in row[-1] if id_ in sources] if row[-1] else (),
                     )
                     for row in chunk
                 ]
@@ -251,6 +290,7 @@ def organization_rows(
     """Every row of ``result`` as ``columns.organization_row`` dicts, in the list's order."""
     activities = {a.pk: a for a in ActivityType.objects.only("id", "name_ru", "name_en")}
     ctx.load_regions()  # before the rows, as one query
+    sources = ctx.citations.table  # likewise
     make = _OrganizationRecord._make
     row_of = columns.organization_row
     # Date-time text carries its offset where the database keeps time zones
@@ -263,22 +303,37 @@ def organization_rows(
     )
     parse_date, parse_datetime = datetime.date.fromisoformat, datetime.datetime.fromisoformat
     chunks = (_copied_chunks if db.vendor == "postgresql" else _organization_chunks)(
-        result, activities, chunk_size
+        result, activities, sources, chunk_size
     )
-    dates = len(ORGANIZATION_VALUES) - 2  # last_verified, updated_at
+    dates, updated = _DATES, _UPDATED_AT
     # Closed as soon as the rows stop, even by an error in a row: a COPY or a cursor
     # left open would keep the connection busy.
     with closing(chunks):
         for chunk in chunks:
-            for row, phones, kinds_of_work in chunk:
-                last_verified, updated_at = row[dates], row[dates + 1]
+            for row, phones, kinds_of_work, cited in chunk:
+                last_verified, status_since, contacts_as_of, updated_at = row[dates : updated + 1]
                 if last_verified is not None:
                     last_verified = parse_date(last_verified)
+                if status_since is not None:
+                    status_since = parse_date(status_since)
+                if contacts_as_of is not None:
+                    contacts_as_of = parse_date(contacts_as_of)
                 if updated_at is not None:
                     updated_at = parse_datetime(updated_at + naive_suffix)
                     if updated_at.tzinfo is None:
                         updated_at = updated_at.replace(tzinfo=stored_tz)
-                org = make((*row[:dates], last_verified, updated_at, phones, kinds_of_work))
+                org = make(
+                    (
+                        *row[:dates],
+                        last_verified,
+                        status_since,
+                        contacts_as_of,
+                        updated_at,
+                        phones,
+                        kinds_of_work,
+                        cited,
+                    )
+                )
                 yield row_of(org, ctx)
 
 
@@ -307,6 +362,9 @@ def person_export(*, result, base_url: str) -> Export:
         name="people",
         columns=person_columns.PERSON_COLUMNS,
         headers=person_columns.person_headers(lang),
-        rows=(person_columns.person_row(person, ctx, url) for person in rows_of(result)),
+        rows=(
+            person_columns.person_row(person, ctx, url)
+            for person in rows_of(result, columns.public_sources_prefetch())
+        ),
         lang=lang,
     )

@@ -8,7 +8,8 @@ matches, compares, validates and writes each row.
 
 A cell is compared with what the export would write for the organization now;
 only cells that differ are parsed and written, so a file just exported imports
-with no change at all.
+with no change at all. Some columns are read but never written (``NOT_IMPORTED``):
+where such a cell differs, the preview says why it is left as it is.
 """
 
 from __future__ import annotations
@@ -32,11 +33,26 @@ from rightsnet.i18n import LANGUAGE_CODES
 from rightsnet.text import fold_latin, normalize
 
 from . import columns
+from .dates import PartialDate
 from .models import MAX_YEAR, MIN_YEAR, ActivityType, Organization, Region
 
 IDENTIFYING_COLUMNS = ("id", "slug", "url", "name", "name_ru", "name_en")
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS_PER_ROW = 20
+# Columns of the export that the import never writes, and why, as the preview says it
+# where a cell differs from what the export writes now (other read-only columns, such
+# as the page address, are left out without a word).
+NOT_IMPORTED = {
+    "status_since": gettext_lazy(
+        "Not imported: the status and its date follow the organization's events; "
+        "change those in the admin."
+    ),
+    "designations": gettext_lazy(
+        "Not imported: designations follow the organization's events; change those in the admin."
+    ),
+    "sources": gettext_lazy("Not imported: sources are chosen in the admin."),
+    "demo": gettext_lazy("Not imported: demo entries come from the demo generator only."),
+}
 
 
 @dataclass(frozen=True)
@@ -422,6 +438,18 @@ def parse_date(text: str) -> datetime.date | None:
     raise ValidationError(_("“%(value)s” is not a date; write it as 2026-11-22.") % {"value": text})
 
 
+def parse_partial_date(text: str) -> PartialDate | None:
+    """ "1997", "1997-01" or "1997-01-25" (``PartialDate.parse``); empty is no date."""
+    if not text:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except ValidationError as error:
+        raise ValidationError(
+            _("“%(value)s”: %(error)s") % {"value": text, "error": " ".join(error.messages)}
+        ) from None
+
+
 def parse_email(text: str) -> str:
     if text:
         try:
@@ -459,10 +487,12 @@ def normalise_for_compare(key: str, text: str) -> object:
     """Cell text in the form used to decide whether a column changed."""
     if key in ("phones", "fax"):
         return columns.split_multi(text)
-    if key == "activities":
+    if key in ("activities", "designations"):
         return sorted(normalize(name) for name in columns.split_multi(text))
-    if key in ("kind", "status", "region"):
+    if key in ("kind", "status", "region", "sources"):
         return normalize(text)
+    if key == "demo":
+        return normalize(text) not in ("", "0")
     return text
 
 

@@ -3,7 +3,7 @@
 Columns, in this order (``PERSON_COLUMNS``, the keys are also the JSON keys)::
 
     id, name, name_ru, name_en, title, region, region_path, organizations, roles,
-    updated_at, url
+    updated_at, url, sources, demo
 
 - ``name`` and ``title`` are in the export's language, falling back to the other
   language's text; ``name_ru``/``name_en`` keep both spellings.
@@ -14,6 +14,8 @@ Columns, in this order (``PERSON_COLUMNS``, the keys are also the JSON keys)::
   only: ``directory.visibility``). Several values in one cell are joined with ``"; "``.
 - ``updated_at`` is an ISO date-time in the site's time zone, ``url`` the absolute
   public page in the export's language.
+- ``sources`` and ``demo`` as for organizations (``directory.columns``): the public
+  sources' citations, read from the export's ``public_sources`` prefetch, and a boolean.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ PERSON_COLUMN_TITLES = {
     "roles": pgettext_lazy("person export column", "roles"),
     "updated_at": pgettext_lazy("export column", "updated_at"),
     "url": pgettext_lazy("export column", "url"),
+    "sources": pgettext_lazy("export column", "sources"),
+    "demo": pgettext_lazy("export column", "demo"),
 }
 PERSON_COLUMNS: tuple[str, ...] = tuple(PERSON_COLUMN_TITLES)
 
@@ -69,4 +73,6 @@ def person_row(person: Person, ctx: ExportContext, url) -> dict:
         "roles": roles,
         "updated_at": iso_local(person.updated_at),
         "url": url(person.slug),
+        "sources": ctx.citations(person.public_sources),
+        "demo": person.is_demo,
     }

@@ -14,6 +14,7 @@ from listing.columns import cell_text
 from rightsnet.i18n import in_language
 
 from . import columns, importing
+from . import events as event_rules
 from .importing import CsvTable, FieldChange, ImportReport, Problem, RowResult
 from .models import ActivityType, Affiliation, Organization, Person, Phone, Source
 
@@ -151,8 +152,9 @@ def organization_import(
 
     Rows are matched by ``id``, else by ``slug`` (or the slug in ``url``); other
     rows create drafts. Only cells that differ from what the export would write
-    now are applied, so a re-imported export changes nothing. Each problem is
-    reported with its row and column. A dry run writes inside a transaction and
+    now are applied, so a re-imported export changes nothing; a differing cell of a
+    column the import never writes (``importing.NOT_IMPORTED``) is a warning. Each
+    problem is reported with its row and column. A dry run writes inside a transaction and
     rolls it back, so the preview sees exactly what the real run would do; the
     real run rolls back too when any row has a problem or when the result no
     longer matches ``expected_fingerprint`` (the data changed since the preview).
@@ -173,6 +175,7 @@ def organization_import(
             result, problems = _import_row(
                 number, cells, table=table, vocabulary=vocabulary, context=context,
                 by_id=by_id, by_slug=by_slug, seen=seen, user=user, reason=reason,
+                warnings=report.warnings,
             )  # fmt: skip
             report.problems.extend(problems)
             if result is not None:
@@ -207,7 +210,7 @@ def _organizations_in(table: CsvTable) -> tuple[dict[int, Organization], dict[st
 
 
 def _import_row(
-    number, cells, *, table, vocabulary, context, by_id, by_slug, seen, user, reason
+    number, cells, *, table, vocabulary, context, by_id, by_slug, seen, user, reason, warnings
 ) -> tuple[RowResult | None, list[Problem]]:
     problems: list[Problem] = []
     lang = table.lang
@@ -247,7 +250,16 @@ def _import_row(
         if slug:
             organization.slug = slug
 
+    for key, why in importing.NOT_IMPORTED.items():
+        if key not in cells:
+            continue
+        text = importing.clean_cell(cells[key])
+        old = cell_text(current[key]) if current is not None else ""
+        if importing.normalise_for_compare(key, text) != importing.normalise_for_compare(key, old):
+            warnings.append(Problem(number, table.titles.get(key, key), str(why)))
+
     changes: list[FieldChange] = []
+    changed: set[str] = set()
     related: dict[str, list] = {}
     keys = list(_WRITABLE_COLUMNS)
     if "name" in cells and f"name_{lang}" not in cells:
@@ -281,9 +293,21 @@ def _import_row(
             problem(key, " ".join(error.messages))
             continue
         changes.append(FieldChange(table.titles.get(key, key), old, text))
+        changed.add(key)
 
     if current is None and not (organization.name_ru or organization.name_en):
         problem("name", _("The name is missing: fill in name_ru or name_en."))
+    if "status" in changed and organization.pk:
+        # A status typed where the events decide it would be undone by save().
+        derived = event_rules.derive(organization.events.all(), staff_status=organization.status)
+        if derived.status != organization.status:
+            problem(
+                "status",
+                _(
+                    "The status follows this organization's events; "
+                    "add or change an event in the admin instead."
+                ),
+            )
     if problems:
         return None, problems[: importing.MAX_PROBLEMS_PER_ROW]
 
@@ -341,6 +365,10 @@ def _apply_cell(organization, key, text, *, cells, lang, vocabulary, related) ->
         organization.founded = importing.parse_year(text)
     elif key == "last_verified":
         organization.last_verified = importing.parse_date(text)
+    elif key == "contacts_as_of":
+        when = importing.parse_partial_date(text)
+        organization.contacts_as_of = when.date if when else None
+        organization.contacts_as_of_precision = when.precision.value if when else ""
     elif key in ("phones", "fax"):
         related[key] = importing.parse_numbers(text)
     elif key == "activities":

@@ -51,9 +51,12 @@ def unneutralise(text: str) -> str:
 
 
 def cell_text(value) -> str:
-    """A typed value as the plain text of a cell (before neutralising)."""
+    """A typed value as the plain text of a cell (before neutralising); a boolean is
+    ``1`` or ``0``, the same in every language, and sums in a spreadsheet."""
     if value is None:
         return ""
+    if value is True or value is False:
+        return "1" if value else "0"
     if isinstance(value, list | tuple):
         return MULTI_SEPARATOR.join(map(str, value))
     if isinstance(value, datetime.date | datetime.datetime):

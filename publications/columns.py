@@ -3,7 +3,7 @@
 Columns, in this order (``PUBLICATION_COLUMNS``, the keys are also the JSON keys)::
 
     id, title, title_ru, title_en, series, year, city, language, pages, publisher,
-    editors, topics, status, updated_at, url
+    editors, topics, status, updated_at, url, sources, demo
 
 - ``title``, ``series``, ``city``, ``publisher``, ``editors`` and ``topics`` are in
   the export's language, falling back to the other language's text;
@@ -13,6 +13,8 @@ Columns, in this order (``PUBLICATION_COLUMNS``, the keys are also the JSON keys
   language; ``year`` and ``pages`` are numbers.
 - ``publisher`` and ``editors`` are read from the selector's ``public_publisher`` and
   ``public_editors``: published ones only (``directory.visibility``).
+- ``sources`` and ``demo`` as for organizations (``directory.columns``): the public
+  sources' citations, read from the export's ``public_sources`` prefetch, and a boolean.
 - Several values in one cell are joined with ``"; "``.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
+from directory.columns import SourceCitations
 from listing.columns import DetailUrl, choice_labels, column_headers, iso_local
 from rightsnet.i18n import in_language, language_name
 
@@ -42,6 +45,8 @@ PUBLICATION_COLUMN_TITLES = {
     "status": pgettext_lazy("export column", "status"),
     "updated_at": pgettext_lazy("export column", "updated_at"),
     "url": pgettext_lazy("export column", "url"),
+    "sources": pgettext_lazy("export column", "sources"),
+    "demo": pgettext_lazy("export column", "demo"),
 }
 PUBLICATION_COLUMNS: tuple[str, ...] = tuple(PUBLICATION_COLUMN_TITLES)
 
@@ -57,6 +62,7 @@ class PublicationContext:
         self.lang = lang
         self.status_labels = choice_labels(Publication.Status, lang)
         self.url = DetailUrl("publications:publication_detail", lang=lang, base_url=base_url)
+        self.citations = SourceCitations(lang)
         self._languages: dict[str, str] = {}
 
     def language(self, code: str) -> str:
@@ -87,4 +93,6 @@ def publication_row(publication: Publication, ctx: PublicationContext) -> dict:
         "status": ctx.status_labels.get(publication.status, publication.status),
         "updated_at": iso_local(publication.updated_at),
         "url": ctx.url(publication.slug),
+        "sources": ctx.citations(publication.public_sources),
+        "demo": publication.is_demo,
     }

@@ -1,5 +1,6 @@
 """The publications export: the list's search, every row (``listing.exports`` writes it)."""
 
+from directory.columns import public_sources_prefetch
 from listing.exports import Export, rows_of
 
 from . import columns
@@ -13,6 +14,9 @@ def publication_export(*, result, base_url: str) -> Export:
         name="publications",
         columns=columns.PUBLICATION_COLUMNS,
         headers=columns.publication_headers(lang),
-        rows=(columns.publication_row(publication, ctx) for publication in rows_of(result)),
+        rows=(
+            columns.publication_row(publication, ctx)
+            for publication in rows_of(result, public_sources_prefetch())
+        ),
         lang=lang,
     )

@@ -1,11 +1,14 @@
 """factory_boy factories shared by every test."""
 
+import datetime
+
 import factory
 
 from directory.models import (
     ActivityType,
     Affiliation,
     Organization,
+    OrganizationEvent,
     Person,
     Phone,
     Region,
@@ -114,4 +117,15 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     title_en = factory.Sequence(lambda n: f"Source {n}")
     title_ru = factory.Sequence(lambda n: f"Источник {n}")
+    is_public = True
+
+
+class OrganizationEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganizationEvent
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = OrganizationEvent.Kind.FOUNDED
+    date = datetime.date(1990, 1, 1)
+    date_precision = "year"
     is_public = True

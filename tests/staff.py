@@ -4,9 +4,10 @@ import csv
 import io
 
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from directory import columns
-from directory.models import Organization, Phone
+from directory.models import Organization, OrganizationEvent, Phone
 from listing.columns import csv_cells
 
 PASSWORD = "a-long-Staff-passw0rd"
@@ -41,7 +42,14 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 def snapshot() -> dict:
-    """Every organization and phone with all fields, and the size of their history."""
+    """Every organization, phone and event with all fields, the types of work and
+    sources of each organization, and the size of their history (the untranslated
+    ``name`` that ``values()`` reads in one language, whichever a request left active)."""
+    with translation.override("en"):
+        return _snapshot()
+
+
+def _snapshot() -> dict:
     return {
         "organizations": list(Organization.objects.order_by("pk").values()),
         "activities": list(
@@ -50,7 +58,17 @@ def snapshot() -> dict:
             )
         ),
         "phones": list(Phone.objects.order_by("pk").values()),
-        "history": (Organization.history.count(), Phone.history.count()),
+        "sources": list(
+            Organization.sources.through.objects.order_by("pk").values_list(
+                "organization_id", "source_id"
+            )
+        ),
+        "events": list(OrganizationEvent.objects.order_by("pk").values()),
+        "history": (
+            Organization.history.count(),
+            Phone.history.count(),
+            OrganizationEvent.history.count(),
+        ),
     }
 
 

@@ -157,6 +157,31 @@ def test_the_public_source_is_cited_where_the_hidden_one_is_not(client, world):
             assert [item.text for item in sources.find("ul").items()] == [PUBLIC_SOURCE], url
 
 
+def test_staff_only_sources_never_reach_a_public_url(client, world):
+    """A source with ``is_public`` off, cited by public rows of every list, is in no
+    export (nor on any page); a public source cited beside it is in the exports."""
+    marker = "STAFFSOURCEzq16"
+    internal = SourceFactory(
+        title_en=marker, title_ru=marker, publisher_en=marker, publisher_ru=marker,
+        url=f"https://example.org/{marker}", is_public=False,
+    )  # fmt: skip
+    public = SourceFactory(title_en="Open source zq17", title_ru="Открытый источник zq17")
+    for row in (world.org, world.restricted, world.person, world.publication):
+        row.sources.add(internal, public)
+    world.draft_org.sources.add(public)
+
+    urls, _missing = public_urls(world)
+    exports = 0
+    for url in urls:
+        response = client.get(url)
+        text = body(response).lower()
+        assert marker.lower() not in text, f"a staff-only source on {url}"
+        if "/export." in url and "?" not in url:
+            assert "zq17" in text, url
+            exports += 1
+    assert exports == len(LANGUAGES) * 3 * len(EXPORT_FORMATS)
+
+
 def test_drafts_are_not_found_and_restricted_contacts_are_absent(client, world):
     for lang in LANGUAGES:
         with translation.override(lang):

@@ -16,16 +16,18 @@ from psycopg.pq import TransactionStatus
 
 from directory import columns, exports, freshness
 from directory.listings import ORGANIZATIONS, PEOPLE
-from directory.models import Organization, Phone, Region
+from directory.models import Organization, OrganizationEvent, Phone, Region
 from listing import exports as listing_exports
 from tests import staff
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
+    OrganizationEventFactory,
     OrganizationFactory,
     PersonFactory,
     PhoneFactory,
     RegionFactory,
+    SourceFactory,
 )
 from tests.listing.test_exports import stdlib_json_array
 from tests.lists import list_ids
@@ -39,7 +41,8 @@ HEADERS = {
         "id", "Название", "Название (рус.)", "Название (англ.)", "Тип", "Регион",
         "Путь региона", "Город", "Адрес", "Почтовый индекс", "Телефоны", "Факс",
         "Эл. почта", "Сайт", "Виды работы", "Год основания", "Статус", "Проверено",
-        "Обновлено", "Ссылка",
+        "Обновлено", "Ссылка", "Статус с", "Признания властями", "Контакты на дату",
+        "Источники", "Демо",
     ],
     "en": list(columns.COLUMNS),
 }  # fmt: skip
@@ -156,6 +159,11 @@ def test_mhg_row_in_russian(client, mhg):
             "1997-01-01",
             "2026-11-20T12:30:00+03:00",
             "http://testserver/ru/organizations/moscow-helsinki-group/",
+            "1976",  # active since its founding (the founded event)
+            "",
+            "",
+            "",
+            "0",
         ],
     ]
 
@@ -186,6 +194,11 @@ def test_mhg_row_in_english(client, mhg):
             "1997-01-01",
             "2026-11-20T12:30:00+03:00",
             "http://testserver/en/organizations/moscow-helsinki-group/",
+            "1976",
+            "",
+            "",
+            "",
+            "0",
         ],
     ]
 
@@ -216,7 +229,172 @@ def test_mhg_as_json_keeps_types_and_english_keys(client, mhg):
         "last_verified": "1997-01-01",
         "updated_at": "2026-11-20T12:30:00+03:00",
         "url": "http://testserver/ru/organizations/moscow-helsinki-group/",
+        "status_since": "1976",
+        "designations": [],
+        "contacts_as_of": None,
+        "sources": [],
+        "demo": False,
     }
+
+
+# The columns of trustworthy records: after url, in this order.
+
+NEW_COLUMNS = ["status_since", "designations", "contacts_as_of", "sources", "demo"]
+INTERNAL = "INTERNALSOURCEzq"  # a staff-only source's marker
+
+
+@pytest.fixture
+def records(mhg, places):
+    """Dated, sourced records: the MHG as the seed and the issue cite it, a fictional
+    designated centre, a demo entry and a group whose contacts are restricted."""
+    Organization.objects.filter(pk=mhg.pk).update(
+        contacts_as_of=datetime.date(1997, 1, 1), contacts_as_of_precision="month"
+    )
+    OrganizationEventFactory(
+        organization=mhg,
+        kind=OrganizationEvent.Kind.LIQUIDATED,
+        date=datetime.date(2023, 1, 25),
+        date_precision="day",
+    )
+    # A staff note: it decides nothing the public sees.
+    OrganizationEventFactory(
+        organization=mhg,
+        kind=OrganizationEvent.Kind.RESUMED,
+        date=datetime.date(2024, 2, 1),
+        date_precision="month",
+        is_public=False,
+    )
+    handbook = SourceFactory(
+        publisher_en="University of Washington Press", title_en="The Post-Soviet Handbook",
+        title_ru="", date=datetime.date(1999, 1, 1), date_precision="year",
+    )  # fmt: skip
+    ccsi = SourceFactory(
+        publisher_en="CCSI", title_en="NIS Third Sector Organizations", title_ru="",
+        date=datetime.date(1997, 1, 1), date_precision="month",
+    )  # fmt: skip
+    internal = SourceFactory(title_en=INTERNAL, title_ru=INTERNAL, is_public=False)
+    mhg.sources.set([handbook, ccsi, internal])
+
+    centre = OrganizationFactory(
+        name_en="Fictional Rights Centre", name_ru="Вымышленный правозащитный центр",
+        region=places["chechnya"],
+    )  # fmt: skip
+    OrganizationEventFactory(
+        organization=centre, kind=OrganizationEvent.Kind.UNDESIRABLE,
+        date=datetime.date(2023, 5, 10), date_precision="day",
+    )  # fmt: skip
+    OrganizationEventFactory(
+        organization=centre, kind=OrganizationEvent.Kind.FOREIGN_AGENT,
+        date=datetime.date(2022, 12, 1), date_precision="month",
+    )  # fmt: skip
+    undated = SourceFactory(
+        publisher_en="Example Archive", publisher_ru="", title_en="Centre file",
+        title_ru="Дело центра",
+    )  # fmt: skip
+    centre.sources.add(
+        undated,  # created first, listed last: undated sources come after the dated ones
+        SourceFactory(
+            publisher_en="Example Gazette", publisher_ru="Пример-газета",
+            title_en="Report on the centre", title_ru="Сообщение о центре",
+            url="https://example.org/report", date=datetime.date(2023, 5, 10),
+            date_precision="day",
+        )
+    )  # fmt: skip
+    demo = OrganizationFactory(name_en="Demo Group 7", name_ru="Демо-группа 7", is_demo=True)
+    careful = OrganizationFactory(
+        name_en="Careful Group", name_ru="Осторожная группа", contacts_public=False,
+        contacts_as_of=datetime.date(2020, 5, 1), contacts_as_of_precision="month",
+    )  # fmt: skip
+    careful.sources.add(internal)
+    return {"mhg": mhg, "centre": centre, "demo": demo, "careful": careful}
+
+
+EXPECTED = {
+    "en": {
+        "mhg": [
+            "2023-01-25", "", "1997-01",
+            "CCSI, NIS Third Sector Organizations, 1997-01; "
+            "University of Washington Press, The Post-Soviet Handbook, 1999",
+            "0",
+        ],
+        "centre": [
+            "", "entered in the register of “foreign agents”; "
+            "declared an “undesirable organization”", "",
+            "Example Gazette, Report on the centre, 2023-05-10, https://example.org/report; "
+            "Example Archive, Centre file", "0",
+        ],
+        "demo": ["", "", "", "", "1"],
+        "careful": ["", "", "", "", "0"],  # restricted contacts: their date too
+    },
+    "ru": {
+        "mhg": [
+            "2023-01-25", "", "1997-01",
+            "CCSI, NIS Third Sector Organizations, 1997-01; "
+            "University of Washington Press, The Post-Soviet Handbook, 1999",
+            "0",
+        ],
+        "centre": [
+            "", "внесена в реестр «иностранных агентов»; признана «нежелательной организацией»",
+            "", "Пример-газета, Сообщение о центре, 2023-05-10, https://example.org/report; "
+            "Example Archive, Дело центра", "0",
+        ],
+        "demo": ["", "", "", "", "1"],
+        "careful": ["", "", "", "", "0"],
+    },
+}  # fmt: skip
+
+
+def test_new_columns_come_after_url_in_order():
+    url = columns.COLUMNS.index("url")
+    assert list(columns.COLUMNS[: url + 1]) == HEADERS["en"][: url + 1]
+    assert list(columns.COLUMNS[url + 1 :]) == NEW_COLUMNS
+    assert HEADERS["ru"][url + 1 :] == [
+        "Статус с", "Признания властями", "Контакты на дату", "Источники", "Демо",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_dates_designations_sources_and_demo_in_csv(client, records, lang):
+    header, *rows = export_csv(client, lang)
+
+    assert header == HEADERS[lang]
+    url = columns.COLUMNS.index("url")
+    by_id = {row[0]: row for row in rows}
+    for name, organization in records.items():
+        assert by_id[str(organization.pk)][url + 1 :] == EXPECTED[lang][name], name
+    mhg = by_id[str(records["mhg"].pk)]
+    assert mhg[columns.COLUMNS.index("status")] == ("closed" if lang == "en" else "закрыта")
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_dates_designations_sources_and_demo_in_json(client, records, lang):
+    items = {item["id"]: item for item in export_json(client, lang)}
+
+    for item in items.values():
+        assert list(item)[-5:] == NEW_COLUMNS
+    expected = {
+        name: dict(zip(NEW_COLUMNS, values, strict=True)) for name, values in EXPECTED[lang].items()
+    }
+    for name, organization in records.items():
+        item = items[organization.pk]
+        want = expected[name]
+        assert item["status_since"] == (want["status_since"] or None)
+        assert item["contacts_as_of"] == (want["contacts_as_of"] or None)
+        assert item["designations"] == (
+            want["designations"].split("; ") if want["designations"] else []
+        )
+        assert item["sources"] == (want["sources"].split("; ") if want["sources"] else [])
+        assert item["demo"] is (want["demo"] == "1")
+
+
+def test_staff_only_sources_events_and_restricted_dates_never_leave(client, records):
+    for lang in ("ru", "en"):
+        for fmt in ("csv", "json"):
+            _response, body = download(client, f"/{lang}/organizations/export.{fmt}")
+            text = body.decode("utf-8")
+            assert INTERNAL not in text
+            assert "2024-02" not in text  # the staff-only event's date
+            assert "2020-05" not in text  # the restricted contacts' date
 
 
 def test_csv_is_utf8_with_bom_and_crlf_and_downloads_as_a_named_file(client, mhg):
@@ -412,14 +590,33 @@ def test_list_page_links_to_the_export_with_its_filters_and_row_count(client, cr
 
 def make_organizations(places, works, size):
     activities = list(works.values())
+    # Sources known to a year, a month, a day; the last one staff-only.
+    sources = [
+        SourceFactory(date=datetime.date(2000 + n, 1 + n, 1 + n), date_precision=precision)
+        for n, precision in enumerate(["year", "month", "day"])
+    ] + [SourceFactory(is_public=False)]
     for n in range(size):
         org = OrganizationFactory(
             region=places["chechnya"] if n % 2 else places["moscow"],
             activities=activities[: 1 + n % 3],
             contacts_public=n % 4 != 0,
+            contacts_as_of=datetime.date(2020, 1 + n % 12, 1 if n % 2 else 1 + n % 28),
+            contacts_as_of_precision="month" if n % 2 else "day",
+            is_demo=n % 5 == 0,
         )
         PhoneFactory(organization=org)
         PhoneFactory(organization=org, kind=Phone.Kind.FAX)
+        org.sources.set(sources[n % 3 : n % 3 + 2 + n % 2])
+        if n % 3 == 1:
+            OrganizationEventFactory(
+                organization=org, kind=OrganizationEvent.Kind.LIQUIDATED,
+                date=datetime.date(2010 + n % 10, 1 + n % 12, 1), date_precision="month",
+            )  # fmt: skip
+        if n % 4 == 2:
+            OrganizationEventFactory(
+                organization=org, kind=OrganizationEvent.Kind.FOREIGN_AGENT,
+                date=datetime.date(2022, 12, 30), date_precision="day",
+            )  # fmt: skip
 
 
 def search_queries(client, listing, url, query) -> int:
@@ -447,8 +644,9 @@ def test_query_count_is_bounded_and_does_not_grow_with_the_rows(client, places, 
         rows = len(csv_rows(body)) - 1 if fmt == "csv" else len(json.loads(body))
         assert rows == size
         counts.append(len(queries) - search)
-    # Regions, types of work and the rows with their phones and types of work.
-    assert counts[0] == counts[1] <= 5
+    # Regions, types of work, public sources and the rows with their phones, types of
+    # work and sources (PostgreSQL: one COPY).
+    assert counts[0] == counts[1] <= 7
 
 
 def plain_rows(lang="en"):
@@ -519,6 +717,16 @@ def test_export_is_byte_for_byte_the_shared_columns_of_the_model(client, places,
         ("\tTabbed", "Grozny\r", "@home"),
     ]
     activities = list(works.values())
+    sources = [
+        SourceFactory(publisher_en='=HYPERLINK("x")', title_en='A "quoted", title; here'),
+        SourceFactory(
+            title_ru="Только по-русски",
+            title_en="",
+            date=datetime.date(1997, 1, 1),
+            date_precision="month",
+        ),  # fmt: skip
+        SourceFactory(is_public=False),
+    ]
     for n, (name_en, city_en, number) in enumerate(tricky):
         org = OrganizationFactory(
             name_en=name_en,
@@ -529,8 +737,12 @@ def test_export_is_byte_for_byte_the_shared_columns_of_the_model(client, places,
             region=None if n == 2 else places["chechnya"],
             contacts_public=n != 1,
             last_verified=None if n % 2 else datetime.date(2020, 1, n + 1),
+            contacts_as_of=None if n == 4 else datetime.date(2019, n + 1, 1),
+            contacts_as_of_precision="" if n == 4 else "month",
+            is_demo=n == 3,
             activities=activities[: n % 4],
         )
+        org.sources.set(sources[: n % 4])
         PhoneFactory(organization=org, number=number, kind=Phone.Kind.TEL)
         PhoneFactory(organization=org, number=f"fax {n}", kind=Phone.Kind.FAX)
 
@@ -680,11 +892,11 @@ def test_a_failure_midway_leaves_unparseable_json(client, places, works, monkeyp
 PERSON_HEADERS = {
     "ru": [
         "id", "Имя", "Имя (рус.)", "Имя (англ.)", "Должность", "Регион",
-        "Путь региона", "Организации", "Роли", "Обновлено", "Ссылка",
+        "Путь региона", "Организации", "Роли", "Обновлено", "Ссылка", "Источники", "Демо",
     ],
     "en": [
         "id", "name", "name_ru", "name_en", "title", "region", "region_path",
-        "organizations", "roles", "updated_at", "url",
+        "organizations", "roles", "updated_at", "url", "sources", "demo",
     ],
 }  # fmt: skip
 
@@ -721,6 +933,8 @@ def test_person_rows_in_both_languages(client, alekseeva):
             "Московская Хельсинкская группа: председатель",
             "2026-11-20T12:30:00+03:00",
             "http://testserver/ru/people/lyudmila-alexeyeva/",
+            "",
+            "0",
         ],
     ]
     (item,) = export_json(client, "en", list_name="people")
@@ -736,8 +950,39 @@ def test_person_rows_in_both_languages(client, alekseeva):
         "roles": ["Moscow Helsinki Group: chair"],
         "updated_at": "2026-11-20T12:30:00+03:00",
         "url": "http://testserver/en/people/lyudmila-alexeyeva/",
+        "sources": [],
+        "demo": False,
     }
     assert export_csv(client, "en", list_name="people")[0] == PERSON_HEADERS["en"]
+
+
+def test_people_have_their_public_sources_and_the_demo_flag(client, alekseeva):
+    alekseeva.sources.set(
+        [
+            SourceFactory(
+                publisher_en="Example Gazette", title_en="An interview",
+                title_ru="", date=datetime.date(2016, 9, 1), date_precision="day",
+            ),
+            SourceFactory(title_en=INTERNAL, title_ru=INTERNAL, is_public=False),
+        ]
+    )  # fmt: skip
+    demo = PersonFactory(name_en="Demo Person 3", name_ru="Демо-персона 3", is_demo=True)
+
+    for lang in ("ru", "en"):
+        header, *rows = export_csv(client, lang, list_name="people")
+        assert header[-2:] == PERSON_HEADERS[lang][-2:]
+        by_id = {row[0]: row for row in rows}
+        assert by_id[str(alekseeva.pk)][-2:] == [
+            "Example Gazette, An interview, 2016-09-01",
+            "0",
+        ]
+        assert by_id[str(demo.pk)][-2:] == ["", "1"]
+        items = {item["id"]: item for item in export_json(client, lang, list_name="people")}
+        assert items[alekseeva.pk]["sources"] == ["Example Gazette, An interview, 2016-09-01"]
+        assert (items[alekseeva.pk]["demo"], items[demo.pk]["demo"]) == (False, True)
+        for fmt in ("csv", "json"):
+            _response, body = download(client, f"/{lang}/people/export.{fmt}")
+            assert INTERNAL not in body.decode("utf-8")
 
 
 def test_draft_people_and_draft_organizations_are_not_exported(client, alekseeva):
@@ -772,15 +1017,18 @@ def test_people_export_has_exactly_the_rows_of_the_list(client, places, mhg, que
 
 @pytest.mark.parametrize("size", [2, 25])
 def test_people_query_count_is_fixed(client, django_assert_num_queries, places, mhg, size):
-    for _n in range(size):
+    sources = [SourceFactory(), SourceFactory(is_public=False)]
+    for n in range(size):
         person = PersonFactory(region=places["chechnya"])
         AffiliationFactory(person=person, organization=mhg)
+        person.sources.set(sources[: 1 + n % 2])
 
     url, query = "/en/people/export.csv", "?region=russia"
     search = search_queries(client, PEOPLE, url, query)
 
-    # The search, then: every region's path, the people, their affiliations.
-    with django_assert_num_queries(search + 3):
+    # The search, then: every region's path, the people, their affiliations, their
+    # public sources and every public source's citation.
+    with django_assert_num_queries(search + 5):
         body = b"".join(client.get(url + query).streaming_content)
 
     assert len(csv_rows(body)) == size + 1

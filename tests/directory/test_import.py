@@ -1,12 +1,21 @@
 """Bulk import of organizations from CSV: preview, all-or-nothing, round trip, command."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from directory import columns, importing, services
-from directory.models import Organization, Phone
-from tests.factories import ActivityTypeFactory, OrganizationFactory, PhoneFactory, RegionFactory
+from directory.models import Organization, OrganizationEvent, Phone
+from tests.factories import (
+    ActivityTypeFactory,
+    OrganizationEventFactory,
+    OrganizationFactory,
+    PhoneFactory,
+    RegionFactory,
+    SourceFactory,
+)
 from tests.staff import csv_bytes, export_csv, snapshot, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +52,40 @@ def mhg():
     PhoneFactory(organization=org, number="+7 095 206-81-71")
     PhoneFactory(organization=org, number="+7 095 206-81-72", kind=Phone.Kind.FAX)
     return org
+
+
+@pytest.fixture
+def records(mhg):
+    """The MHG dated and sourced (liquidated; contacts as of January 1997), a fictional
+    designated group, a demo entry, and a group whose dated contacts are restricted."""
+    Organization.objects.filter(pk=mhg.pk).update(
+        contacts_as_of=datetime.date(1997, 1, 1), contacts_as_of_precision="month"
+    )
+    OrganizationEventFactory(
+        organization=mhg, kind=OrganizationEvent.Kind.LIQUIDATED,
+        date=datetime.date(2023, 1, 25), date_precision="day",
+    )  # fmt: skip
+    mhg.sources.set(
+        [
+            SourceFactory(
+                publisher_en="CCSI", title_en="NIS Third Sector Organizations", title_ru="",
+                date=datetime.date(1997, 1, 1), date_precision="month",
+            ),
+            SourceFactory(title_en="A call with a member", is_public=False),
+        ]
+    )  # fmt: skip
+    designated = OrganizationFactory(name_en="Fictional Centre", region=mhg.region)
+    OrganizationEventFactory(
+        organization=designated, kind=OrganizationEvent.Kind.FOREIGN_AGENT,
+        date=datetime.date(2022, 12, 1), date_precision="month",
+    )  # fmt: skip
+    OrganizationFactory(name_en="Demo Group 1", region=mhg.region, is_demo=True)
+    OrganizationFactory(
+        name_en="Careful Group", region=mhg.region, contacts_public=False,
+        contacts_as_of=datetime.date(2021, 6, 1), contacts_as_of_precision="month",
+    )  # fmt: skip
+    mhg.refresh_from_db()
+    return mhg
 
 
 def upload(client, data: bytes, name: str = "organizations.csv"):
@@ -91,6 +134,140 @@ def test_reimporting_an_export_changes_nothing(client, editor, mhg, lang):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_reimporting_dated_sourced_and_demo_rows_changes_nothing(client, editor, records, lang):
+    before = snapshot()
+    exported = real_export(client, lang)
+    assert b"2023-01-25" in exported and b"1997-01" in exported
+
+    report = services.organization_import(
+        table=importing.read_csv(exported, max_bytes=10**6), user=editor, dry_run=False
+    )
+
+    assert (report.unchanged, report.updated, report.created) == (4, 0, 0)
+    assert (report.problems, report.warnings) == ([], [])
+    assert snapshot() == before
+    # The staff-only source and the restricted contacts' date stay where they were.
+    assert Organization.objects.get(name_en="Careful Group").contacts_as_of == (
+        datetime.date(2021, 6, 1)
+    )
+    assert records.sources.count() == 2
+
+
+def test_contacts_as_of_is_imported_with_its_precision(editor, records):
+    data = edited(export_csv("en"), ",1997-01,", ",2024-03-15,")
+
+    report = services.organization_import(
+        table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+    )
+
+    assert (report.updated, report.problems) == (1, [])
+    records.refresh_from_db()
+    assert (records.contacts_as_of, records.contacts_as_of_precision) == (
+        datetime.date(2024, 3, 15), "day",
+    )  # fmt: skip
+    data = edited(export_csv("en"), ",2024-03-15,", ",2024,")
+    services.organization_import(
+        table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+    )
+    records.refresh_from_db()
+    assert records.contacts_date.iso() == "2024"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("January 1997", "“January 1997”: Enter a year, a year and month or a full date"),
+        ("1997-13", "“1997-13”: There is no month 13"),
+        ("1997-02-30", "“1997-02-30”: There is no such day in the calendar"),
+        ("97", "“97”: The year must be between 1000 and 9999"),
+        ("1997-01-01T00:00", "Enter a year"),
+        ("١٩٩٧", "Enter a year"),  # digits a reader cannot check
+        ("-1997", "Enter a year"),
+    ],
+)
+def test_a_bad_contacts_as_of_is_a_problem_and_nothing_is_written(
+    client, editor, records, value, message
+):
+    data = edited(export_csv("en"), ",1976,", ",1977,")  # a good change in the same row
+    data = edited(data, ",1997-01,", f",{value},")
+    before = snapshot()
+
+    client.cookies["django_language"] = "en"
+    response = upload(client, data)
+
+    report = response.context["report"]
+    assert [(p.row, p.column) for p in report.problems] == [(2, "contacts_as_of")]
+    assert message in report.problems[0].message
+    page = response.content.decode()
+    assert "import-confirm" not in page
+    assert report.problems[0].message in page
+    with __import__("django").utils.translation.override("en"):
+        report = services.organization_import(
+            table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+        )
+    assert not report.written
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "message"),
+    [
+        (",2023-01-25,", ",2020-01-01,", "status_since", "the status and its date follow"),
+        (",2023-01-25,,", ",2023-01-25,foreign agent,", "designations", "designations follow"),
+        (",0\r\n", ",1\r\n", "demo", "demo generator"),
+    ],
+)
+def test_derived_columns_are_not_imported_and_the_preview_says_so(
+    editor, records, old, new, column, message
+):
+    data = edited(export_csv("en", Organization.objects.filter(pk=records.pk)), old, new)
+    before = snapshot()
+
+    with __import__("django").utils.translation.override("en"):
+        report = services.organization_import(
+            table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+        )
+
+    assert (report.unchanged, report.problems) == (1, [])
+    assert [(w.row, w.column) for w in report.warnings] == [(2, column)]
+    assert message in report.warnings[0].message
+    assert snapshot() == before
+
+
+def test_edited_sources_are_not_imported_and_the_preview_says_so(client, editor, records):
+    data = edited(
+        export_csv("ru", Organization.objects.filter(pk=records.pk)),
+        "CCSI, NIS Third Sector Organizations, 1997-01",
+        "Some other source, 2001",
+    )
+    before = snapshot()
+
+    response = upload(client, data)
+
+    report = response.context["report"]
+    assert (report.unchanged, report.problems) == (1, [])
+    assert [(w.row, w.column) for w in report.warnings] == [(2, "Источники")]
+    assert "Не импортируется: источники выбирают в админке." in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_status_the_events_decide_cannot_be_imported(editor, records):
+    data = edited(
+        export_csv("en", Organization.objects.filter(pk=records.pk)), ",closed,", ",active,"
+    )
+    before = snapshot()
+
+    with __import__("django").utils.translation.override("en"):
+        report = services.organization_import(
+            table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+        )
+
+    assert [(p.row, p.column) for p in report.problems] == [(2, "status")]
+    assert "follows this organization's events" in report.problems[0].message
+    assert snapshot() == before
+
+
 def test_restricted_contacts_left_empty_by_a_public_export_are_kept(editor, mhg):
     mhg.contacts_public = False
     mhg.save()
@@ -132,6 +309,8 @@ def test_confirming_the_preview_writes_every_row(client, editor, mhg):
     assert "новых — 1, изменено — 1, без изменений — 0" in response.content.decode()
     mhg.refresh_from_db()
     assert mhg.founded == 1977
+    # The year typed is the founded event's, from which the year is derived.
+    assert mhg.events.get(kind="founded").when.iso() == "1977"
     new = Organization.objects.get(name_en="New Group")
     assert (new.kind, new.region, new.is_published) == ("ngo", mhg.region, False)
     latest = mhg.history.first()

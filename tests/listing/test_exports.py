@@ -87,6 +87,7 @@ def test_export_lines_agree_with_csv_writer_over_the_shared_cells():
         lambda: [text() for _ in range(rng.randint(0, 3))],
         lambda: [rng.randint(-2, 2), text()],
         lambda: datetime.date(2020, 1, rng.randint(1, 9)),
+        lambda: rng.random() < 0.5,
     ]
     for width in (1, 2, 5):
         keys = tuple(f"k{n}" for n in range(width))
@@ -96,6 +97,17 @@ def test_export_lines_agree_with_csv_writer_over_the_shared_cells():
             out = io.StringIO()
             csv.writer(out, lineterminator="\r\n").writerow(csv_cells(row, keys))
             assert line(row) + "\r\n" == out.getvalue(), row
+
+
+def test_booleans_are_one_and_zero_in_csv_and_true_and_false_in_json():
+    rows = [{"id": 1, "demo": True}, {"id": 2, "demo": False}]
+    export = exports.Export("things", ("id", "demo"), ["id", "demo"], rows, "en")
+
+    assert b"".join(exports.stream_csv(export)) == b"\xef\xbb\xbfid,demo\r\n1,1\r\n2,0\r\n"
+    assert b"".join(exports.stream_json(export)) == (
+        b'[\n{"id":1,"demo":true},\n{"id":2,"demo":false}\n]\n'
+    )
+    assert csv_cells({"demo": True}, ("demo",)) == ["1"]
 
 
 def test_the_stream_is_the_writers_bytes():

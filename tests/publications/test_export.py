@@ -20,6 +20,7 @@ from tests.factories import (
     PersonFactory,
     PublicationFactory,
     SeriesFactory,
+    SourceFactory,
 )
 from tests.lists import list_ids
 
@@ -29,7 +30,7 @@ UPDATED = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.UTC)
 HEADERS_RU = [
     "id", "Название", "Название (рус.)", "Название (англ.)", "Серия", "Год", "Город",
     "Язык текста", "Страниц", "Издатель", "Редакторы", "Темы", "Статус", "Обновлено",
-    "Ссылка",
+    "Ссылка", "Источники", "Демо",
 ]  # fmt: skip
 
 
@@ -98,6 +99,8 @@ def test_publication_row_in_russian(client, nationalities):
             "опубликовано",
             "2026-11-20T12:30:00+03:00",
             "http://testserver/ru/publications/the-nationalities-problem-and-human-rights/",
+            "",
+            "0",
         ],
     ]
 
@@ -126,10 +129,40 @@ def test_publication_as_json_in_english(client, nationalities):
             "status": "published",
             "updated_at": "2026-11-20T12:30:00+03:00",
             "url": "http://testserver/en/publications/the-nationalities-problem-and-human-rights/",
+            "sources": [],
+            "demo": False,
         }
     ]
     _response, body = download(client, "/en/publications/export.csv")
     assert csv_rows(body)[0] == list(PUBLICATION_COLUMNS)
+
+
+def test_publications_have_their_public_sources_and_the_demo_flag(client, nationalities):
+    nationalities.sources.set(
+        [
+            SourceFactory(
+                publisher_en="Example Press", title_en="A catalogue of books",
+                title_ru="", date=datetime.date(1999, 1, 1), date_precision="year",
+            ),
+            SourceFactory(title_en="INTERNALSOURCEzq", title_ru="", is_public=False),
+        ]
+    )  # fmt: skip
+    demo = PublicationFactory(title_en="Demo Publication 2", is_demo=True)
+    citation = "Example Press, A catalogue of books, 1999"
+
+    for lang in ("ru", "en"):
+        _response, body = download(client, f"/{lang}/publications/export.csv")
+        header, *rows = csv_rows(body)
+        assert header[-2:] == (["Источники", "Демо"] if lang == "ru" else ["sources", "demo"])
+        by_id = {row[0]: row for row in rows}
+        assert by_id[str(nationalities.pk)][-2:] == [citation, "0"]
+        assert by_id[str(demo.pk)][-2:] == ["", "1"]
+        assert "INTERNALSOURCEzq" not in body.decode("utf-8")
+        _response, body = download(client, f"/{lang}/publications/export.json")
+        items = {item["id"]: item for item in json.loads(body)}
+        assert items[nationalities.pk]["sources"] == [citation]
+        assert (items[nationalities.pk]["demo"], items[demo.pk]["demo"]) == (False, True)
+        assert "INTERNALSOURCEzq" not in body.decode("utf-8")
 
 
 def test_drafts_and_draft_relations_are_not_exported(client, nationalities):
@@ -197,10 +230,12 @@ def test_query_count_is_fixed(client, django_assert_num_queries, size):
     series = SeriesFactory()
     topic = ActivityTypeFactory()
     publisher = OrganizationFactory()
-    for _n in range(size):
-        PublicationFactory(
+    sources = [SourceFactory(), SourceFactory(is_public=False)]
+    for n in range(size):
+        publication = PublicationFactory(
             series=series, topics=[topic], publisher=publisher, editors=[PersonFactory()]
         )
+        publication.sources.set(sources[: 1 + n % 2])
 
     url, query = "/ru/publications/export.csv", f"?series={series.slug}"
     b"".join(client.get(url + query).streaming_content)  # warm any per-process cache
@@ -208,8 +243,9 @@ def test_query_count_is_fixed(client, django_assert_num_queries, size):
         PUBLICATIONS.search(QueryDict(query[1:]), "ru").total  # noqa: B018
 
     # The list's search (filters, COUNT), then: the publications with their series,
-    # and their publishers, editors and topics.
-    with django_assert_num_queries(len(queries) + 4):
+    # and their publishers, editors, topics and public sources; every public source's
+    # citation.
+    with django_assert_num_queries(len(queries) + 6):
         body = b"".join(client.get(url + query).streaming_content)
 
     assert len(csv_rows(body)) == size + 1
