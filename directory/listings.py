@@ -14,6 +14,7 @@ through ``with_public_contacts()`` (read ``public_email``, ``public_address_ru/e
 
 from django.db.models import F, Prefetch
 from django.template.defaultfilters import striptags, truncatewords
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +61,9 @@ ORGANIZATION_CARD_FIELDS = (
     "public_email",
     "contacts_as_of",
     "contacts_as_of_precision",
+    "is_demo",
 )
+DEMO_BADGE = "includes/_demo_badge.html"
 # The people list offers the organizations with the most people, plus the chosen ones.
 ORGANIZATION_FACET_SIZE = 25
 
@@ -174,6 +177,8 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
     kinds = {value: str(label) for value, label in Organization.Kind.choices}
     statuses = {value: str(label) for value, label in Organization.Status.choices}
     founded_in = gettext("founded in %(year)s")
+    # The badge's markup is the pages' own, rendered once per page of cards.
+    demo = render_to_string(DEMO_BADGE) if any(org.is_demo for org in organizations) else ""
 
     def tr(obj, field, note=False):
         return translated(obj, field, language=language, note=note)
@@ -200,6 +205,7 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             email=org.public_email,
             contacts_historical=judgement.historical,
             contacts_as_of=judgement.label(language) if judgement.historical else "",
+            demo=demo if org.is_demo else "",
         )
     return cards
 

@@ -47,7 +47,6 @@ LOG_DIR = VAR / "loadtest-logs"
 DATASETTE_VENV = VAR / "datasette-venv"
 DATASETTE_REQUIREMENT = "datasette==0.65.*"
 HOST = "127.0.0.1"  # every server here listens on loopback only
-SYNTHETIC_PREFIX = "synthetic-"  # sitedata.generator.SYNTHETIC_PREFIX
 PAGE_SIZE = 50  # listing.views.ListingView.paginate_by
 
 # Share of each page type in the mix (out of 100), and of Russian pages.
@@ -674,12 +673,10 @@ class Database:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
             )
 
-    def synthetic_organizations(self) -> int:
+    def demo_organizations(self) -> int:
         with self.connect() as connection:
             cursor = connection.cursor()
-            cursor.execute(
-                f"SELECT COUNT(*) FROM directory_organization WHERE slug LIKE '{SYNTHETIC_PREFIX}%'"
-            )
+            cursor.execute("SELECT COUNT(*) FROM directory_organization WHERE is_demo")
             return cursor.fetchone()[0]
 
     def analyze(self) -> None:
@@ -734,7 +731,7 @@ def prepare(database: Database, *, orgs: int, seed: int, keepdb: bool) -> None:
     if not reuse:
         database.create()
     run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env=env, what="migrate")
-    if reuse and database.synthetic_organizations() == orgs:
+    if reuse and database.demo_organizations() == orgs:
         print(f"{database.label}: reusing the database with {orgs} organizations", flush=True)
     else:
         print(f"{database.label}: generating {orgs} organizations ...", flush=True)

@@ -1,13 +1,26 @@
-"""A realistic synthetic directory for demos and benchmarks.
+"""A fictional directory for demos and benchmarks, honest about being one.
 
-Every synthetic row (organization, person, publication) has a slug starting with
-``synthetic-`` and a description that says it is a demo entry, so it can be told
-apart from the real data and removed with ``clear_synthetic()``. Emails and websites
-use the reserved ``example.org``/``example.net``/``example.com`` domains. Names are
-built from word lists in both languages; places are the city regions of the sample
-data, which ``generate_directory()`` loads first if needed.
+Every generated organization, person and publication has ``is_demo`` set: that flag,
+not the slug, is what tells it from real data everywhere (cards, pages, sitemap,
+``clear_synthetic()``). Slugs still start with ``synthetic-`` only to keep them apart
+from real ones. Nothing generated can be taken for a real fact:
+
+- every name is built on an invented town whose name starts with "Демо"/"Demo"
+  (``TOWNS``), never on a real place, and never equals or resembles a real name
+  (``tests/sitedata/test_generator.py`` checks it with the duplicate check's measure);
+  people's surnames come from the same invented stock;
+- addresses are on invented streets of those towns and postcodes start with "000";
+- every phone number starts with "+7 000", a code no Russian number has;
+- emails and websites are on ``example.org``, ``example.net`` and ``example.com`` only.
+
+The towns are placed in the city regions of the sample data (each town in one region,
+so the region facets and pages have rows), which ``generate_directory()`` loads first
+if needed. Organizations get ``founded`` events and a small share other events
+(renamed, designated, suspended, relocated, closed); their status, founding year,
+designations and former names are what ``directory.events.derive()`` makes of them.
 """
 
+import copy
 import datetime
 import random
 import time
@@ -19,7 +32,16 @@ from django.utils import translation
 from tqdm import tqdm
 
 from directory import freshness
-from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from directory.events import derive
+from directory.models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Region,
+)
 from publications.models import Publication, Series
 from rightsnet.text import slug_from
 
@@ -28,56 +50,54 @@ from .services import load_sample_data
 SYNTHETIC_PREFIX = "synthetic-"
 BATCH_SIZE = 1000
 
-# Short on purpose: search_text (and its trigram index) grows with the description.
-DEMO_NOTE_EN = "Demo entry, not a real organization."
-DEMO_NOTE_RU = "Демо-запись, не настоящая организация."
-DEMO_PERSON_EN = "Demo entry, not a real person."
-DEMO_PERSON_RU = "Демо-запись, не настоящий человек."
-DEMO_PUBLICATION_EN = "Demo entry, not a real publication."
-DEMO_PUBLICATION_RU = "Демо-запись, не настоящее издание."
-
 
 @dataclass(frozen=True)
-class City:
-    slug: str  # a city Region of the sample data
+class Town:
+    """An invented town, placed in a city region of the sample data."""
+
+    region: str  # the slug of a city Region
+    ru: str
     genitive_ru: str
-    dialing_code: str
-    postal_pattern: str  # "#" is a random digit
+    prepositional_ru: str
+    en: str  # folds to the same Latin spelling as ``ru`` (``rightsnet.text.fold_latin``)
+    in_russia: bool
     weight: int
 
 
-CITIES: tuple[City, ...] = (
-    City("moscow", "Москвы", "+7 495", "1#####", 14),
-    City("saint-petersburg", "Санкт-Петербурга", "+7 812", "19####", 7),
-    City("novosibirsk", "Новосибирска", "+7 383", "630###", 3),
-    City("tomsk", "Томска", "+7 3822", "634###", 2),
-    City("irkutsk", "Иркутска", "+7 3952", "664###", 2),
-    City("vladivostok", "Владивостока", "+7 423", "690###", 2),
-    City("khabarovsk", "Хабаровска", "+7 4212", "680###", 2),
-    City("yekaterinburg", "Екатеринбурга", "+7 343", "620###", 3),
-    City("perm", "Перми", "+7 342", "614###", 3),
-    City("kazan", "Казани", "+7 843", "420###", 2),
-    City("nizhny-novgorod", "Нижнего Новгорода", "+7 831", "603###", 2),
-    City("grozny", "Грозного", "+7 8712", "364###", 2),
-    City("makhachkala", "Махачкалы", "+7 8722", "367###", 1),
-    City("ryazan", "Рязани", "+7 4912", "390###", 1),
-    City("tbilisi", "Тбилиси", "+995 32", "01##", 2),
-    City("yerevan", "Еревана", "+374 10", "00##", 2),
-    City("baku", "Баку", "+994 12", "AZ10##", 2),
-    City("almaty", "Алматы", "+7 727", "050###", 2),
-    City("bishkek", "Бишкека", "+996 312", "720###", 2),
-    City("dushanbe", "Душанбе", "+992 37", "734###", 1),
-    City("ashgabat", "Ашхабада", "+993 12", "744###", 1),
-    City("tashkent", "Ташкента", "+998 71", "100###", 2),
-    City("kyiv", "Киева", "+380 44", "0####", 4),
-    City("kharkiv", "Харькова", "+380 57", "61###", 2),
-    City("lviv", "Львова", "+380 32", "79###", 2),
-    City("minsk", "Минска", "+375 17", "220###", 3),
-    City("chisinau", "Кишинёва", "+373 22", "MD-20##", 2),
-    City("tallinn", "Таллина", "+372", "1####", 1),
-    City("riga", "Риги", "+371", "LV-10##", 1),
-    City("vilnius", "Вильнюса", "+370 5", "LT-01###", 1),
+TOWNS: tuple[Town, ...] = (
+    Town("moscow", "Демоград", "Демограда", "Демограде", "Demograd", True, 14),
+    Town("saint-petersburg", "Демогорск", "Демогорска", "Демогорске", "Demogorsk", True, 7),
+    Town("novosibirsk", "Демоозерск", "Демоозерска", "Демоозерске", "Demoozersk", True, 3),
+    Town("tomsk", "Демобор", "Демобора", "Демоборе", "Demobor", True, 2),
+    Town("irkutsk", "Демоярск", "Демоярска", "Демоярске", "Demoyarsk", True, 2),
+    Town("vladivostok", "Демоморск", "Демоморска", "Демоморске", "Demomorsk", True, 2),
+    Town("khabarovsk", "Демоамурск", "Демоамурска", "Демоамурске", "Demoamursk", True, 2),
+    Town("yekaterinburg", "Демокаменск", "Демокаменска", "Демокаменске", "Demokamensk", True, 3),
+    Town("perm", "Демокамск", "Демокамска", "Демокамске", "Demokamsk", True, 3),
+    Town("kazan", "Демоволжск", "Демоволжска", "Демоволжске", "Demovolzhsk", True, 2),
+    Town("nizhny-novgorod", "Демоводск", "Демоводска", "Демоводске", "Demovodsk", True, 2),
+    Town("grozny", "Демоюрт", "Демоюрта", "Демоюрте", "Demoyurt", True, 2),
+    Town("makhachkala", "Демоаул", "Демоаула", "Демоауле", "Demoaul", True, 1),
+    Town("ryazan", "Демополь", "Демополя", "Демополе", "Demopol", True, 1),
+    Town("tbilisi", "Демоцкаро", "Демоцкаро", "Демоцкаро", "Demotskaro", False, 2),
+    Town("yerevan", "Демоашен", "Демоашена", "Демоашене", "Demoashen", False, 2),
+    Town("baku", "Демочай", "Демочая", "Демочае", "Demochai", False, 2),
+    Town("almaty", "Демотау", "Демотау", "Демотау", "Demotau", False, 2),
+    Town("bishkek", "Демокуль", "Демокуля", "Демокуле", "Demokul", False, 2),
+    Town("dushanbe", "Демообод", "Демообода", "Демоободе", "Demoobod", False, 1),
+    Town("ashgabat", "Демоабад", "Демоабада", "Демоабаде", "Demoabad", False, 1),
+    Town("tashkent", "Демокент", "Демокента", "Демокенте", "Demokent", False, 2),
+    Town("kyiv", "Демоброд", "Демоброда", "Демоброде", "Demobrod", False, 4),
+    Town("kharkiv", "Демолуг", "Демолуга", "Демолуге", "Demolug", False, 2),
+    Town("lviv", "Демодол", "Демодола", "Демодоле", "Demodol", False, 2),
+    Town("minsk", "Демовичи", "Демовичей", "Демовичах", "Demovichi", False, 3),
+    Town("chisinau", "Демоцены", "Демоцен", "Демоценах", "Demotseny", False, 2),
+    Town("tallinn", "Демоярве", "Демоярве", "Демоярве", "Demoyarve", False, 1),
+    Town("riga", "Демопилс", "Демопилса", "Демопилсе", "Demopils", False, 1),
+    Town("vilnius", "Демогиряй", "Демогиряя", "Демогиряе", "Demogiryai", False, 1),
 )
+# Where a generated group may have moved its work (country Regions of the sample data).
+RELOCATION_COUNTRIES = ("georgia", "armenia", "lithuania", "latvia", "estonia", "kazakhstan")
 
 # (Russian, English) pairs.
 GROUP_TYPES = (
@@ -113,11 +133,11 @@ INTERNATIONAL_TYPES = (
 )
 COMMISSION_NAMES = (
     ("Комиссия по правам человека при администрации г. {gen}",
-     "Human Rights Commission of the {city} Administration"),
-    ("Аппарат уполномоченного по правам человека, {city}",
-     "Office of the Human Rights Ombudsman, {city}"),
+     "Human Rights Commission of the {town} Administration"),
+    ("Аппарат уполномоченного по правам человека, {town}",
+     "Office of the Human Rights Ombudsman, {town}"),
     ("Общественная наблюдательная комиссия г. {gen}",
-     "Public Monitoring Commission of {city}"),
+     "Public Monitoring Commission of {town}"),
 )  # fmt: skip
 QUOTED_NAMES = (
     ("Надежда", "Nadezhda"), ("Доверие", "Doverie"), ("Право", "Pravo"),
@@ -125,19 +145,17 @@ QUOTED_NAMES = (
     ("Диалог", "Dialog"), ("Достоинство", "Dostoinstvo"), ("Открытость", "Otkrytost"),
     ("Истина", "Istina"), ("Рассвет", "Rassvet"), ("Мост", "Most"), ("Согласие", "Soglasie"),
     ("Вера", "Vera"), ("Опора", "Opora"), ("Перспектива", "Perspektiva"),
-    ("Солидарность", "Solidarnost"), ("Человек и закон", "Chelovek i zakon"),
-    ("Свеча", "Svecha"), ("Родник", "Rodnik"), ("Маяк", "Mayak"), ("Горизонт", "Gorizont"),
-    ("Выбор", "Vybor"), ("Участие", "Uchastie"), ("Альтернатива", "Alternativa"),
-    ("Право на жизнь", "Pravo na zhizn"), ("Милосердие", "Miloserdie"),
-    ("Сфера права", "Sfera prava"),
+    ("Солидарность", "Solidarnost"), ("Свеча", "Svecha"), ("Родник", "Rodnik"),
+    ("Маяк", "Mayak"), ("Горизонт", "Gorizont"), ("Выбор", "Vybor"), ("Участие", "Uchastie"),
+    ("Альтернатива", "Alternativa"), ("Милосердие", "Miloserdie"), ("Сфера права", "Sfera prava"),
 )  # fmt: skip
+# Invented street names ("Example Street", "Fictional Street", ...).
 STREETS = (
-    ("ул. Ленина", "ul. Lenina"), ("ул. Мира", "ul. Mira"), ("пр. Победы", "pr. Pobedy"),
-    ("ул. Пушкина", "ul. Pushkina"), ("ул. Садовая", "ul. Sadovaya"),
-    ("ул. Гагарина", "ul. Gagarina"), ("ул. Советская", "ul. Sovetskaya"),
-    ("ул. Школьная", "ul. Shkolnaya"), ("наб. Речная", "nab. Rechnaya"),
-    ("ул. Чехова", "ul. Chekhova"), ("ул. Толстого", "ul. Tolstogo"),
-    ("пер. Почтовый", "per. Pochtovyi"),
+    ("ул. Примерная", "ul. Primernaya"), ("ул. Вымышленная", "ul. Vymyshlennaya"),
+    ("пер. Образцовый", "per. Obraztsovy"), ("ул. Условная", "ul. Uslovnaya"),
+    ("пр. Демонстрационный", "pr. Demonstratsionny"), ("ул. Тестовая", "ul. Testovaya"),
+    ("наб. Пробная", "nab. Probnaya"), ("ул. Макетная", "ul. Maketnaya"),
+    ("пл. Шаблонная", "pl. Shablonnaya"), ("ул. Придуманная", "ul. Pridumannaya"),
 )  # fmt: skip
 SENTENCES = (
     ("Бесплатно консультирует жителей региона по правовым вопросам.",
@@ -152,31 +170,30 @@ SENTENCES = (
     ("Наблюдает за выборами и судебными процессами.", "Observes elections and court hearings."),
     ("Посещает места лишения свободы.", "Visits places of detention."),
 )  # fmt: skip
+# Each pair folds to one Latin spelling (``fold_latin``), as a reader's search would.
 MALE_NAMES = (
-    ("Андрей", "Andrei"), ("Сергей", "Sergei"), ("Алексей", "Alexei"), ("Дмитрий", "Dmitry"),
+    ("Андрей", "Andrei"), ("Сергей", "Sergei"), ("Алексей", "Alexei"), ("Денис", "Denis"),
     ("Игорь", "Igor"), ("Михаил", "Mikhail"), ("Николай", "Nikolai"), ("Владимир", "Vladimir"),
     ("Олег", "Oleg"), ("Павел", "Pavel"), ("Юрий", "Yuri"), ("Виктор", "Viktor"),
-    ("Борис", "Boris"), ("Григорий", "Grigory"), ("Лев", "Lev"),
+    ("Борис", "Boris"), ("Роман", "Roman"), ("Лев", "Lev"),
 )  # fmt: skip
 FEMALE_NAMES = (
     ("Анна", "Anna"), ("Елена", "Elena"), ("Ольга", "Olga"), ("Наталья", "Natalya"),
-    ("Татьяна", "Tatyana"), ("Ирина", "Irina"), ("Светлана", "Svetlana"), ("Мария", "Maria"),
+    ("Татьяна", "Tatyana"), ("Ирина", "Irina"), ("Светлана", "Svetlana"), ("Мария", "Mariya"),
     ("Людмила", "Lyudmila"), ("Валентина", "Valentina"), ("Екатерина", "Ekaterina"),
     ("Галина", "Galina"), ("Вера", "Vera"), ("Нина", "Nina"),
 )  # fmt: skip
-# Male forms; the female form adds "а"/"a" (every one ends in -ов/-ев/-ёв/-ин).
+# Invented surnames, male forms; the female form adds "а"/"a" (all end in -ов/-ев/-ин).
 SURNAMES = (
-    ("Иванов", "Ivanov"), ("Петров", "Petrov"), ("Смирнов", "Smirnov"),
-    ("Кузнецов", "Kuznetsov"), ("Соколов", "Sokolov"), ("Попов", "Popov"),
-    ("Лебедев", "Lebedev"), ("Козлов", "Kozlov"), ("Новиков", "Novikov"),
-    ("Морозов", "Morozov"), ("Волков", "Volkov"), ("Алексеев", "Alekseev"),
-    ("Павлов", "Pavlov"), ("Семёнов", "Semyonov"), ("Голубев", "Golubev"),
-    ("Виноградов", "Vinogradov"), ("Богданов", "Bogdanov"), ("Воробьёв", "Vorobyov"),
-    ("Фёдоров", "Fyodorov"), ("Михайлов", "Mikhailov"), ("Беляев", "Belyaev"),
-    ("Тарасов", "Tarasov"), ("Белов", "Belov"), ("Комаров", "Komarov"), ("Орлов", "Orlov"),
-    ("Киселёв", "Kiselyov"), ("Макаров", "Makarov"), ("Андреев", "Andreev"),
-    ("Ковалёв", "Kovalyov"), ("Ильин", "Ilyin"), ("Гусев", "Gusev"), ("Титов", "Titov"),
-    ("Кузьмин", "Kuzmin"), ("Баранов", "Baranov"), ("Куликов", "Kulikov"),
+    ("Демоградов", "Demogradov"), ("Демогоров", "Demogorov"), ("Демоборов", "Demoborov"),
+    ("Деморечин", "Demorechin"), ("Демосветов", "Demosvetov"), ("Демоводов", "Demovodov"),
+    ("Демолугин", "Demolugin"), ("Демоярцев", "Demoyartsev"), ("Демодолин", "Demodolin"),
+    ("Демополев", "Demopolev"), ("Демохолмов", "Demokholmov"), ("Демобродов", "Demobrodov"),
+    ("Демоключев", "Demoklyuchev"), ("Демосадов", "Demosadov"), ("Демозоров", "Demozorov"),
+    ("Демостанов", "Demostanov"), ("Демоберегов", "Demoberegov"), ("Демоцветов", "Demotsvetov"),
+    ("Демолесов", "Demolesov"), ("Демоозеров", "Demoozerov"), ("Демокамнев", "Demokamnev"),
+    ("Демовитин", "Demovitin"), ("Демосеверов", "Demoseverov"), ("Демолипин", "Demolipin"),
+    ("Демоясенев", "Demoyasenev"), ("Демотропин", "Demotropin"),
 )  # fmt: skip
 TITLES = (
     ("председатель", "chair"), ("юрист", "lawyer"), ("координатор", "coordinator"),
@@ -185,11 +202,16 @@ TITLES = (
     ("волонтёр", "volunteer"),
 )  # fmt: skip
 PUBLICATION_FORMS = (
-    ("{topic}: практическое пособие", "{topic}: A Practical Guide"),
-    ("{topic}: доклад", "{topic}: A Report"),
-    ("{topic}. Материалы семинара", "{topic}: Seminar Proceedings"),
-    ("{topic}: справочник", "{topic}: A Handbook"),
-    ("{topic}. Хроника нарушений", "{topic}: A Chronicle of Violations"),
+    ("{topic} в {town}: практическое пособие", "{topic} in {town}: A Practical Guide"),
+    ("{topic} в {town}: доклад", "{topic} in {town}: A Report"),
+    ("{topic} в {town}. Материалы семинара", "{topic} in {town}: Seminar Proceedings"),
+    ("{topic} в {town}: справочник", "{topic} in {town}: A Handbook"),
+    ("{topic} в {town}. Хроника нарушений", "{topic} in {town}: A Chronicle of Violations"),
+)
+PUBLICATION_SENTENCES = (
+    ("Материалы семинаров и рекомендации.", "Seminar materials and recommendations."),
+    ("Сборник статей и документов.", "A collection of articles and documents."),
+    ("Пособие для волонтёров и юристов.", "A guide for volunteers and lawyers."),
 )
 KINDS = (
     (Organization.Kind.GROUP, 70),
@@ -198,14 +220,30 @@ KINDS = (
     (Organization.Kind.NETWORK, 4),
     (Organization.Kind.INTERNATIONAL, 3),
 )
+# The status staff would have chosen; events (below) may then say why.
 STATUSES = (
     (Organization.Status.ACTIVE, 70),
     (Organization.Status.INACTIVE, 12),
     (Organization.Status.CLOSED, 8),
     (Organization.Status.UNKNOWN, 10),
 )
+# Shares of organizations with events beyond their founding (a small share in all).
+RENAMED_SHARE = 0.03
+FOREIGN_AGENT_SHARE = 0.03  # of those in Russia
+UNDESIRABLE_SHARE = 0.04  # of those abroad or international
+CLOSING_EVENT_SHARE = 0.5  # of the closed: ceased, or liquidated by a court (in Russia)
+SUSPENDED_SHARE = 0.3  # of the inactive
+SUSPENDED_AND_RESUMED_SHARE = 0.03  # of the active
+RELOCATED_SHARE = 0.03  # of the active in Russia
+LAST_EVENT_YEAR = 2025
+# The first year an event of a kind can have (when the law behind it existed).
+FIRST_EVENT_YEAR = {"foreign_agent": 2013, "undesirable": 2016, "relocated": 2014}
+# Events known to the day (a register's or a court's date); the others to the year.
+DAY_PRECISION_KINDS = ("foreign_agent", "undesirable", "liquidated")
 COMMON_ACTIVITIES = {"legal-defense": 4, "legal-education": 3, "monitoring": 3}
 EMAIL_DOMAINS = ("example.org", "example.net", "example.com")
+PHONE_PREFIX = "+7 000"  # no Russian number starts so
+POSTAL_PATTERN = "000###"  # nor any Russian postcode
 DRAFT_SHARE = 0.05
 HIDDEN_CONTACTS_SHARE = 0.05
 BRANCH_SHARE = 0.06
@@ -226,31 +264,34 @@ class GenerationResult:
     affiliations: int
     publications: int
     seconds: float
+    events: int = 0
 
 
 def synthetic_organizations():
-    return Organization.objects.filter(slug__startswith=SYNTHETIC_PREFIX)
+    """The demo organizations (``is_demo``), whoever made them."""
+    return Organization.objects.filter(is_demo=True)
 
 
 def clear_synthetic() -> dict[str, int]:
-    """Delete every synthetic organization, person and publication, and their links.
+    """Delete every demo organization, person and publication, and their links.
 
     Set-based deletes without signals, so no history rows are written: the history
     of demo rows is noise, and recording 20,000 deletions one by one takes minutes.
-    Real rows that pointed at a synthetic one (a publisher, a parent) lose the link,
+    Real rows that pointed at a demo one (a publisher, a parent) lose the link,
     as ``on_delete=SET_NULL`` would do.
     """
-    synthetic = Q(slug__startswith=SYNTHETIC_PREFIX)
-    orgs = Organization.objects.filter(synthetic).values("pk")
-    people = Person.objects.filter(synthetic).values("pk")
-    publications = Publication.objects.filter(synthetic).values("pk")
+    demo = Q(is_demo=True)
+    orgs = Organization.objects.filter(demo).values("pk")
+    people = Person.objects.filter(demo).values("pk")
+    publications = Publication.objects.filter(demo).values("pk")
     with transaction.atomic():
         counts = {
-            "organizations": Organization.objects.filter(synthetic).count(),
-            "people": Person.objects.filter(synthetic).count(),
-            "publications": Publication.objects.filter(synthetic).count(),
+            "organizations": Organization.objects.filter(demo).count(),
+            "people": Person.objects.filter(demo).count(),
+            "publications": Publication.objects.filter(demo).count(),
         }
         _raw_delete(Publication.topics.through.objects.filter(publication__in=publications))
+        _raw_delete(Publication.sources.through.objects.filter(publication__in=publications))
         _raw_delete(
             Publication.editors.through.objects.filter(
                 Q(publication__in=publications) | Q(person__in=people)
@@ -258,18 +299,23 @@ def clear_synthetic() -> dict[str, int]:
         )
         Publication.objects.filter(publisher__in=orgs).update(publisher=None)
         Series.objects.filter(organization__in=orgs).update(organization=None)
-        _raw_delete(Publication.objects.filter(synthetic))
+        _raw_delete(Publication.objects.filter(demo))
         _raw_delete(Affiliation.objects.filter(Q(person__in=people) | Q(organization__in=orgs)))
-        _raw_delete(Person.objects.filter(synthetic))
+        _raw_delete(Person.sources.through.objects.filter(person__in=people))
+        _raw_delete(Person.objects.filter(demo))
+        events = OrganizationEvent.objects.filter(organization__in=orgs).values("pk")
+        _raw_delete(OrganizationEvent.sources.through.objects.filter(organizationevent__in=events))
+        _raw_delete(OrganizationEvent.objects.filter(organization__in=orgs))
         _raw_delete(Phone.objects.filter(organization__in=orgs))
         _raw_delete(Organization.activities.through.objects.filter(organization__in=orgs))
+        _raw_delete(Organization.sources.through.objects.filter(organization__in=orgs))
         _raw_delete(
             Organization.partners.through.objects.filter(
                 Q(from_organization__in=orgs) | Q(to_organization__in=orgs)
             )
         )
         Organization.objects.filter(parent__in=orgs).update(parent=None)
-        _raw_delete(Organization.objects.filter(synthetic))
+        _raw_delete(Organization.objects.filter(demo))
         freshness.bump()
     return counts
 
@@ -290,17 +336,18 @@ def generate_directory(
     progress: bool = False,
     batch_size: int = BATCH_SIZE,
 ) -> GenerationResult:
-    """Create a synthetic directory in one transaction and return what was made.
+    """Create a demo directory in one transaction and return what was made.
 
     ``orgs`` organizations (about 6% of them branches of others), with phones,
-    1-4 types of work, partners, drafts (~5%) and hidden contacts (~5%);
+    1-4 types of work, partners, events, drafts (~5%) and hidden contacts (~5%);
     ``people`` people (default ``orgs // 10``) affiliated with them and
-    ``publications`` publications (default ``orgs // 20``). The same ``seed`` gives
-    the same names, slugs and places on the same database state. ``clear`` first
-    deletes earlier synthetic rows; without it, new slugs are numbered after the
-    existing synthetic ones. ``progress`` shows a tqdm bar on stderr. Slugs and
-    ``search_text`` are computed in Python and rows are bulk-inserted in batches of
-    ``batch_size``. The sample data is loaded first if it is missing.
+    ``publications`` publications (default ``orgs // 20``), every row ``is_demo``.
+    The same ``seed`` gives the same names, slugs and places on the same database
+    state. ``clear`` first deletes earlier demo rows; without it, new slugs are
+    numbered after the existing demo ones. ``progress`` shows a tqdm bar on stderr.
+    Slugs, ``search_text`` and the fields derived from events are computed in Python
+    and rows are bulk-inserted in batches of ``batch_size``. The sample data is loaded
+    first if it is missing.
     """
     if (
         orgs < 0
@@ -317,7 +364,7 @@ def generate_directory(
         load_sample_data()
         builder = _Builder(seed=seed, batch_size=batch_size)
         total = orgs + people + publications
-        with tqdm(total=total, disable=not progress, unit="row", desc="synthetic directory") as bar:
+        with tqdm(total=total, disable=not progress, unit="row", desc="demo directory") as bar:
             created = builder.organizations(orgs, bar)
             phones = builder.phones_created
             partnerships = builder.partnerships()
@@ -333,6 +380,7 @@ def generate_directory(
         affiliations=affiliations,
         publications=made_publications,
         seconds=time.perf_counter() - started,
+        events=builder.events_created,
     )
 
 
@@ -343,7 +391,17 @@ class _OrgInfo:
     name_ru: str
     name_en: str
     founded: int | None
-    city: City
+    town: Town
+    may_branch: bool
+
+
+@dataclass
+class _OrgPlan:
+    organization: Organization
+    town: Town
+    activities: list
+    phones: list
+    events: list
     may_branch: bool
 
 
@@ -351,24 +409,25 @@ class _Builder:
     def __init__(self, *, seed: int, batch_size: int):
         self.rng = random.Random(seed)
         self.batch_size = batch_size
-        regions = Region.objects.in_bulk([city.slug for city in CITIES], field_name="slug")
-        missing = [city.slug for city in CITIES if city.slug not in regions]
+        slugs = [town.region for town in TOWNS] + list(RELOCATION_COUNTRIES)
+        regions = Region.objects.in_bulk(slugs, field_name="slug")
+        missing = [slug for slug in slugs if slug not in regions]
         if missing:
-            raise ValueError(f"City regions missing from the database: {', '.join(missing)}")
+            raise ValueError(f"Regions missing from the database: {', '.join(missing)}")
         self.regions = regions
         self.activities = list(ActivityType.objects.order_by("slug"))
         if not self.activities:
             raise ValueError("No types of work in the database.")
         self.activity_weights = [COMMON_ACTIVITIES.get(a.slug, 1) for a in self.activities]
-        self.city_weights = [city.weight for city in CITIES]
+        self.town_weights = [town.weight for town in TOWNS]
         self.org_offset = synthetic_organizations().count()
-        self.person_offset = Person.objects.filter(slug__startswith=SYNTHETIC_PREFIX).count()
-        self.publication_offset = Publication.objects.filter(
-            slug__startswith=SYNTHETIC_PREFIX
-        ).count()
+        self.person_offset = Person.objects.filter(is_demo=True).count()
+        self.publication_offset = Publication.objects.filter(is_demo=True).count()
+        self.blank_event = OrganizationEvent(is_public=True)
         self.orgs: list[_OrgInfo] = []
         self.person_pks: list[int] = []
         self.phones_created = 0
+        self.events_created = 0
         self.branches_created = 0
 
     # Small random helpers -------------------------------------------------------------
@@ -377,26 +436,22 @@ class _Builder:
         values, weights = zip(*weighted, strict=True)
         return self.rng.choices(values, weights)[0]
 
-    def _city(self) -> City:
-        return self.rng.choices(CITIES, self.city_weights)[0]
+    def _town(self) -> Town:
+        return self.rng.choices(TOWNS, self.town_weights)[0]
 
     def _digits(self, pattern: str) -> str:
         return "".join(str(self.rng.randrange(10)) if ch == "#" else ch for ch in pattern)
 
-    def _phone_number(self, city: City, mobile: bool = False) -> str:
-        if mobile:
-            return "+7 9" + self._digits("## ###-##-##")
-        local = "##-##-##" if len(city.dialing_code.split()[-1]) >= 4 else "###-##-##"
-        return f"{city.dialing_code} {self._digits(local)}"
+    def _phone_number(self) -> str:
+        return f"{PHONE_PREFIX} {self._digits('###-##-##')}"
 
     # Organizations -----------------------------------------------------------------
 
-    def _name(self, kind: str, city: City) -> tuple[str, str, bool]:
-        """Russian and English names, and whether the name is not tied to the city."""
-        city_ru, city_en = self._city_names(city)
+    def _name(self, kind: str, town: Town) -> tuple[str, str, bool]:
+        """Russian and English names, and whether branches elsewhere may take the name."""
         if kind == Organization.Kind.COMMISSION:
             ru, en = self.rng.choice(COMMISSION_NAMES)
-            return ru.format(gen=city.genitive_ru, city=city_ru), en.format(city=city_en), False
+            return ru.format(gen=town.genitive_ru, town=town.ru), en.format(town=town.en), False
         types = {
             Organization.Kind.GROUP: GROUP_TYPES,
             Organization.Kind.NGO: NGO_TYPES,
@@ -405,35 +460,28 @@ class _Builder:
         }[kind]
         type_ru, type_en = self.rng.choice(types)
         if kind in (Organization.Kind.GROUP, Organization.Kind.NGO) and self.rng.random() < 0.35:
-            return f"{type_ru} г. {city.genitive_ru}", f"{city_en} {type_en}", False
+            return f"{type_ru} г. {town.genitive_ru}", f"{type_en} of {town.en}", False
         quoted_ru, quoted_en = self.rng.choice(QUOTED_NAMES)
-        return f"{type_ru} «{quoted_ru}»", f'{type_en} "{quoted_en}"', True
-
-    def _city_names(self, city: City) -> tuple[str, str]:
-        region = self.regions[city.slug]
-        return region.name_ru, region.name_en
+        return f"{type_ru} «{quoted_ru}», {town.ru}", f'{type_en} "{quoted_en}", {town.en}', True
 
     def _description(self) -> tuple[str, str]:
         chosen = self.rng.sample(SENTENCES, self.rng.randint(1, 2))
-        ru = " ".join([*(s[0] for s in chosen), DEMO_NOTE_RU])
-        en = " ".join([*(s[1] for s in chosen), DEMO_NOTE_EN])
-        return ru, en
+        return " ".join(s[0] for s in chosen), " ".join(s[1] for s in chosen)
 
-    def _plan_org(self, index: int, parent: _OrgInfo | None):
+    def _plan_org(self, index: int, parent: _OrgInfo | None) -> _OrgPlan:
         rng = self.rng
         if parent is None:
             kind = self._pick(KINDS)
-            city = self._city()
-            name_ru, name_en, may_branch = self._name(kind, city)
+            town = self._town()
+            name_ru, name_en, may_branch = self._name(kind, town)
             founded = int(rng.triangular(1976, 2015, 1992))
         else:
             kind, may_branch = parent.kind, False
-            city = self._city()
-            while city is parent.city:
-                city = self._city()
-            city_ru, city_en = self._city_names(city)
-            name_ru = f"{parent.name_ru} (отделение, {city_ru})"
-            name_en = f"{parent.name_en} ({city_en} branch)"
+            town = self._town()
+            while town is parent.town:
+                town = self._town()
+            name_ru = f"{parent.name_ru} (отделение, {town.ru})"
+            name_en = f"{parent.name_en} ({town.en} branch)"
             founded = rng.randint(max(parent.founded or 1976, 1976), 2015)
         if rng.random() < 0.08:
             founded = None
@@ -441,46 +489,110 @@ class _Builder:
         description_ru, description_en = self._description()
         street_ru, street_en = rng.choice(STREETS)
         house, office = rng.randint(1, 120), rng.randint(1, 300)
-        city_ru, city_en = self._city_names(city)
-        handle = slug_from(name_en)[:40].strip("-")
-        domain = rng.choice(EMAIL_DOMAINS)
+        handle = f"{slug_from(name_en)[:40].strip('-')}-{index}"
+        last_verified = (
+            VERIFIED_FROM + datetime.timedelta(days=rng.randrange(VERIFIED_DAYS))
+            if rng.random() < 0.85
+            else None
+        )
         org = Organization(
             name_ru=name_ru,
             name_en=name_en,
             slug=f"{SYNTHETIC_PREFIX}{slug_from(name_en)[:55].strip('-')}-{index}",
             kind=kind,
             parent_id=parent.pk if parent else None,
-            region=self.regions[city.slug],
-            city_ru=city_ru,
-            city_en=city_en,
+            region=self.regions[town.region],
+            city_ru=town.ru,
+            city_en=town.en,
             address_ru=f"{street_ru}, д. {house}, оф. {office}",
             address_en=f"{street_en} {house}, office {office}",
-            postal_code=self._digits(city.postal_pattern),
-            email=f"info@{handle}-{index}.{domain}" if rng.random() < 0.8 else "",
-            website=f"https://{handle}-{index}.{domain}/" if rng.random() < 0.5 else "",
+            postal_code=self._digits(POSTAL_PATTERN),
+            email=f"{handle}@{rng.choice(EMAIL_DOMAINS)}" if rng.random() < 0.8 else "",
+            website=(
+                f"https://{rng.choice(EMAIL_DOMAINS)}/{handle}/" if rng.random() < 0.5 else ""
+            ),
             description_ru=description_ru,
             description_en=description_en,
-            founded=founded,
-            status=self._pick(STATUSES),
             is_published=rng.random() >= DRAFT_SHARE,
             contacts_public=rng.random() >= HIDDEN_CONTACTS_SHARE,
-            last_verified=(
-                VERIFIED_FROM + datetime.timedelta(days=rng.randrange(VERIFIED_DAYS))
-                if rng.random() < 0.85
-                else None
-            ),
+            last_verified=last_verified,
+            contacts_as_of=last_verified,
+            contacts_as_of_precision="day" if last_verified else "",
+            is_demo=True,
         )
+        staff_status = self._pick(STATUSES)
+        events = self._events(kind, town, founded, staff_status, name_ru)
+        # The one rule (directory.events) decides the derived columns, as a save would.
+        derive(events, staff_status=staff_status).apply(org)
         org.search_text = org.build_search_text()
-        phones = [Phone(number=self._phone_number(city), kind=Phone.Kind.TEL)]
+        phones = [Phone(number=self._phone_number(), kind=Phone.Kind.TEL)]
         if rng.random() < 0.3:
-            phones.append(Phone(number=self._phone_number(city), kind=Phone.Kind.TEL))
+            phones.append(Phone(number=self._phone_number(), kind=Phone.Kind.TEL))
         if rng.random() < 0.2:
-            phones.append(Phone(number=self._phone_number(city), kind=Phone.Kind.FAX))
-        if city.dialing_code.startswith("+7 ") and rng.random() < 0.15:
-            phones.append(
-                Phone(number=self._phone_number(city, mobile=True), kind=Phone.Kind.MOBILE)
-            )
-        return org, city, activities, phones, may_branch
+            phones.append(Phone(number=self._phone_number(), kind=Phone.Kind.FAX))
+        if rng.random() < 0.15:
+            phones.append(Phone(number=self._phone_number(), kind=Phone.Kind.MOBILE))
+        return _OrgPlan(org, town, activities, phones, events, may_branch)
+
+    def _events(
+        self, kind: str, town: Town, founded: int | None, staff_status: str, name_ru: str
+    ) -> list:
+        """The organization's events in date order: its founding and, for a few, a story."""
+        rng = self.rng
+        story = []
+        if rng.random() < RENAMED_SHARE:
+            story.append("renamed")
+        if town.in_russia and rng.random() < FOREIGN_AGENT_SHARE:
+            story.append("foreign_agent")
+        abroad = not town.in_russia or kind == Organization.Kind.INTERNATIONAL
+        if abroad and rng.random() < UNDESIRABLE_SHARE:
+            story.append("undesirable")
+        if staff_status == Organization.Status.CLOSED and rng.random() < CLOSING_EVENT_SHARE:
+            story.append("liquidated" if town.in_russia and rng.random() < 0.5 else "ceased")
+        elif staff_status == Organization.Status.INACTIVE and rng.random() < SUSPENDED_SHARE:
+            story.append("suspended")
+        elif staff_status == Organization.Status.ACTIVE:
+            if rng.random() < SUSPENDED_AND_RESUMED_SHARE:
+                story += ["suspended", "resumed"]
+            elif town.in_russia and rng.random() < RELOCATED_SHARE:
+                story.append("relocated")
+        events = []
+        if founded is not None:
+            events.append(self._event("founded", datetime.date(founded, 1, 1), "year"))
+        year = founded or 1990
+        for position, event_kind in enumerate(story):
+            # A year after the previous event, leaving one for each event still to come.
+            low = max(year + 1, FIRST_EVENT_YEAR.get(event_kind, 0))
+            high = LAST_EVENT_YEAR - (len(story) - position - 1)
+            if low > high:
+                continue
+            year = rng.randint(low, high)
+            if event_kind in DAY_PRECISION_KINDS:
+                date = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
+                event = self._event(event_kind, date, "day")
+            else:
+                event = self._event(event_kind, datetime.date(year, 1, 1), "year")
+            if event_kind == "renamed":
+                former_ru, former_en = self._former_name(kind, town, name_ru)
+                event.former_name_ru, event.former_name_en = former_ru, former_en
+            elif event_kind == "relocated":
+                event.country = self.regions[rng.choice(RELOCATION_COUNTRIES)]
+            events.append(event)
+        return events
+
+    def _event(self, kind: str, date: datetime.date, precision: str) -> OrganizationEvent:
+        # A copy of a blank event skips Model.__init__ and modeltranslation's defaults,
+        # most of what an event costs to make (20,000 organizations, as many events).
+        event = copy.copy(self.blank_event)
+        event.kind, event.date, event.date_precision = kind, date, precision
+        return event
+
+    def _former_name(self, kind: str, town: Town, name_ru: str) -> tuple[str, str]:
+        """Another name of the same kind and town (a branch's too: its own town)."""
+        while True:
+            former_ru, former_en, _may_branch = self._name(kind, town)
+            if former_ru != name_ru:
+                return former_ru, former_en
 
     def _activities(self) -> list[ActivityType]:
         count = self.rng.choices((1, 2, 3, 4), (3, 4, 2, 1))[0]
@@ -494,7 +606,7 @@ class _Builder:
         branches = int(count * BRANCH_SHARE) if count >= 20 else 0
         heads = count - branches
         index = self.org_offset + 1
-        plans: list = []
+        plans: list[_OrgPlan] = []
         for _ in range(heads):
             plans.append(self._plan_org(index, None))
             index += 1
@@ -519,23 +631,34 @@ class _Builder:
         self.branches_created = branches
         return count
 
-    def _insert_orgs(self, plans, bar) -> None:
+    def _insert_orgs(self, plans: list[_OrgPlan], bar) -> None:
         if not plans:
             return
-        created = Organization.objects.bulk_create([plan[0] for plan in plans])
+        created = Organization.objects.bulk_create([plan.organization for plan in plans])
         through = Organization.activities.through
-        links, phones = [], []
-        for org, (_, city, activities, org_phones, may_branch) in zip(created, plans, strict=True):
-            links.extend(through(organization_id=org.pk, activitytype_id=a.pk) for a in activities)
-            for phone in org_phones:
+        links, phones, events = [], [], []
+        for org, plan in zip(created, plans, strict=True):
+            links.extend(
+                through(organization_id=org.pk, activitytype_id=a.pk) for a in plan.activities
+            )
+            for phone in plan.phones:
                 phone.organization_id = org.pk
                 phones.append(phone)
+            for event in plan.events:
+                event.organization_id = org.pk
+                events.append(event)
             self.orgs.append(
-                _OrgInfo(org.pk, org.kind, org.name_ru, org.name_en, org.founded, city, may_branch)
-            )
+                _OrgInfo(
+                    org.pk, org.kind, org.name_ru, org.name_en, org.founded, plan.town,
+                    plan.may_branch,
+                )
+            )  # fmt: skip
         through.objects.bulk_create(links, batch_size=self.batch_size)
         Phone.objects.bulk_create(phones, batch_size=self.batch_size)
+        # Each organization's events have distinct dates: derive() read them in this order.
+        OrganizationEvent.objects.bulk_create(events, batch_size=self.batch_size)
         self.phones_created += len(phones)
+        self.events_created += len(events)
         bar.update(len(plans))
 
     def partnerships(self) -> int:
@@ -557,7 +680,7 @@ class _Builder:
 
     def people(self, count: int, bar) -> tuple[int, int]:
         if count and not self.orgs:
-            raise ValueError("People need synthetic organizations to be affiliated with.")
+            raise ValueError("People need demo organizations to be affiliated with.")
         rng = self.rng
         made = affiliations = 0
         index = self.person_offset + 1
@@ -579,10 +702,11 @@ class _Builder:
                     slug=f"{SYNTHETIC_PREFIX}{slug_from(name_en)}-{index}",
                     title_ru=title_ru,
                     title_en=title_en,
-                    biography_ru=f"{title_ru.capitalize()}, {orgs[0].name_ru}. {DEMO_PERSON_RU}",
-                    biography_en=f"{title_en.capitalize()}, {orgs[0].name_en}. {DEMO_PERSON_EN}",
-                    region=self.regions[orgs[0].city.slug],
+                    biography_ru=f"{title_ru.capitalize()}, {orgs[0].name_ru}.",
+                    biography_en=f"{title_en.capitalize()}, {orgs[0].name_en}.",
+                    region=self.regions[orgs[0].town.region],
                     is_published=rng.random() >= DRAFT_SHARE,
+                    is_demo=True,
                 )
                 person.search_text = person.build_search_text()
                 batch.append(person)
@@ -622,26 +746,28 @@ class _Builder:
             for _ in range(min(self.batch_size, count - made)):
                 topics = rng.sample(self.activities, rng.choice((1, 1, 2)))
                 form_ru, form_en = rng.choice(PUBLICATION_FORMS)
-                title_ru = form_ru.format(topic=topics[0].name_ru)
-                title_en = form_en.format(topic=topics[0].name_en)
                 publisher = rng.choice(self.orgs) if self.orgs and rng.random() < 0.8 else None
-                city_ru, city_en = self._city_names(publisher.city if publisher else self._city())
+                town = publisher.town if publisher else self._town()
+                title_ru = form_ru.format(topic=topics[0].name_ru, town=town.prepositional_ru)
+                title_en = form_en.format(topic=topics[0].name_en, town=town.en)
+                description_ru, description_en = rng.choice(PUBLICATION_SENTENCES)
                 publication = Publication(
                     title_ru=title_ru,
                     title_en=title_en,
                     slug=f"{SYNTHETIC_PREFIX}{slug_from(title_en)[:55].strip('-')}-{index}",
                     year=rng.randint(1990, 2016),
-                    city_ru=city_ru,
-                    city_en=city_en,
+                    city_ru=town.ru,
+                    city_en=town.en,
                     language=rng.choices(("ru", "en"), (4, 1))[0],
                     pages=rng.randint(16, 400),
                     publisher_id=publisher.pk if publisher else None,
-                    description_ru=DEMO_PUBLICATION_RU,
-                    description_en=DEMO_PUBLICATION_EN,
+                    description_ru=description_ru,
+                    description_en=description_en,
                     status=rng.choices(
                         (Publication.Status.PUBLISHED, Publication.Status.PLANNED), (19, 1)
                     )[0],
                     is_published=rng.random() >= DRAFT_SHARE,
+                    is_demo=True,
                 )
                 publication.search_text = publication.build_search_text()
                 editors = (

@@ -4,8 +4,8 @@
 section and page, ``/sitemap-<section>.xml?p=<n>`` (Django's ``sitemap`` view). Each
 item is listed once per language, with every language (and ``x-default``) as its
 alternates, so a section of ``MAX_URLS`` ``<url>`` entries holds ``MAX_URLS / 2``
-items. Only published entries are listed, never drafts nor the generator's demo rows
-(slugs starting with ``synthetic-``).
+items. Only published entries are listed, never drafts nor demo rows (``is_demo``:
+fictional data, whose pages also keep out of search engines with a ``noindex``).
 
 A section's page is counted and sliced in the database (``_LanguagePairs``), never
 read whole, and its addresses are made with one ``reverse()`` per language. Each
@@ -42,8 +42,6 @@ from django.views.generic import TemplateView
 from directory import freshness
 from directory.models import ActivityType, Organization, Person, Region
 from publications.models import Publication
-
-from .generator import SYNTHETIC_PREFIX
 
 # <url> entries per section document (the protocol allows 50,000 and 50 MB).
 MAX_URLS = 10_000
@@ -173,8 +171,8 @@ class SlugSitemap(BilingualSitemap):
 
 
 def _real(queryset: QuerySet) -> QuerySet:
-    """Published rows, without the generator's demo entries."""
-    return queryset.published().exclude(slug__startswith=SYNTHETIC_PREFIX)
+    """Published rows, without the demo entries."""
+    return queryset.published().filter(is_demo=False)
 
 
 class StaticPagesSitemap(BilingualSitemap):

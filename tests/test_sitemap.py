@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from directory.models import Organization
+from directory.models import Organization, Person
+from publications.models import Publication
 from sitedata import sitemaps
+from sitedata.generator import generate_directory
 from tests.factories import OrganizationFactory, PersonFactory, PublicationFactory
 from tests.pages_data import ALL_MARKERS
 from tests.test_settings import run_python
@@ -96,13 +98,16 @@ def test_every_url_has_hreflang_alternates(client, world):
 
 
 def test_never_drafts_restricted_contacts_or_demo_entries(client, world):
-    demo_org = OrganizationFactory(slug="synthetic-perm-memorial-1", name_en="Demo Perm")
-    demo_person = PersonFactory(slug="synthetic-ivan-petrov-1", is_published=True)
-    demo_book = PublicationFactory(slug="synthetic-report-1", is_published=True)
+    demo_org = OrganizationFactory(slug="demoburg-memorial", name_en="Demo Perm", is_demo=True)
+    demo_person = PersonFactory(slug="ivan-demov", is_published=True, is_demo=True)
+    demo_book = PublicationFactory(slug="demo-report", is_published=True, is_demo=True)
     real = OrganizationFactory(slug="perm-memorial", name_en="Perm Memorial")
+    # The flag decides, not an old slug convention.
+    real_old_slug = PublicationFactory(slug="synthetic-but-real", is_published=True)
     draft_book = PublicationFactory(slug="draft-book", is_published=False)
     documents = b"".join(all_documents(client)).decode()
     assert "/ru/organizations/perm-memorial/" in documents  # a real one is listed
+    assert f"/en/publications/{real_old_slug.slug}/" in documents
     for absent in [
         *ALL_MARKERS,
         world.draft_org.slug,
@@ -111,10 +116,22 @@ def test_never_drafts_restricted_contacts_or_demo_entries(client, world):
         demo_person.slug,
         demo_book.slug,
         draft_book.slug,
-        "synthetic-",
     ]:
         assert absent not in documents, absent
     assert real.is_published
+
+
+def test_no_generated_demo_page_is_listed_and_every_real_one_is(client):
+    generate_directory(orgs=30, seed=3, people=10, publications=8)
+    paths = {location.removeprefix("http://testserver") for location in all_locations(client)}
+    for model in (Organization, Person, Publication):
+        pages = {row.get_absolute_url() for row in model.objects.published().filter(is_demo=True)}
+        assert pages and pages.isdisjoint(paths), model
+        real = model.objects.published().filter(is_demo=False)
+        with translation.override("en"):
+            english = {row.get_absolute_url() for row in real}
+        assert len(real) > 0 and english <= paths, model
+    assert not [path for path in paths if "/synthetic-" in path]
 
 
 @pytest.mark.parametrize("limit", [4, 3])

@@ -2,9 +2,9 @@
 
 Runs in a throwaway database like ``bench_search`` (``var/bench_sitemap.sqlite3`` on
 SQLite, ``<name>_bench_sitemap`` on PostgreSQL, dropped unless ``--keepdb``), filled
-by ``sitedata.generator.generate_directory``. The sitemap leaves out the generator's
-demo rows (slugs starting with ``synthetic-``), so in this throwaway database only,
-their slugs are renamed ``bench-...``: the sitemap then lists them like real entries.
+by ``sitedata.generator.generate_directory``. The sitemap leaves out demo rows
+(``is_demo``), so in this throwaway database only, the generated rows are unflagged:
+the sitemap then lists them like real entries.
 
 Each document is requested through Django's test client: on a cache miss (the cache
 cleared before each request), on a hit, and as a conditional GET answered 304; it
@@ -25,8 +25,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import connection
-from django.db.models import Value
-from django.db.models.functions import Concat, Substr
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -71,11 +69,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  done in {result.seconds:.1f} s")
         # Benchmark only: the demo rows counted as real ones (the sitemap skips demo rows).
-        prefix = generator.SYNTHETIC_PREFIX
         for model in (Organization, Person, Publication):
-            model.objects.filter(slug__startswith=prefix).update(
-                slug=Concat(Value("bench-"), Substr("slug", len(prefix) + 1))
-            )
+            model.objects.filter(is_demo=True).update(is_demo=False)
         freshness.bump()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")

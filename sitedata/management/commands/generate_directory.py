@@ -1,7 +1,6 @@
-"""Generate a realistic synthetic directory for demos and benchmarks.
+"""Generate a fictional directory for demos and benchmarks (``sitedata.generator``).
 
-Synthetic rows have slugs starting with ``synthetic-`` and say in their description
-that they are demo entries; ``--clear`` removes the earlier ones first.
+Every generated row is flagged ``is_demo``; ``--clear`` removes the earlier demo rows first.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +16,7 @@ def non_negative(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Generate N synthetic organizations (with people and publications), deterministically."
+    help = "Generate N demo organizations (with people and publications), deterministically."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -36,10 +35,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clear",
             action="store_true",
-            help="Delete earlier synthetic rows first (slugs starting with 'synthetic-').",
+            help="Delete earlier demo rows first (every row flagged is_demo).",
         )
         parser.add_argument(
-            "--clear-only", action="store_true", help="Delete synthetic rows and generate nothing."
+            "--clear-only", action="store_true", help="Delete demo rows and generate nothing."
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
 
@@ -48,7 +47,7 @@ class Command(BaseCommand):
             removed = clear_synthetic()
             self.stdout.write(
                 self.style.SUCCESS(
-                    "Deleted {organizations} synthetic organizations, {people} people, "
+                    "Deleted {organizations} demo organizations, {people} people, "
                     "{publications} publications.".format(**removed)
                 )
             )
@@ -67,7 +66,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.organizations} organizations ({result.branches} branches, "
-                f"{result.phones} phones, {result.partnerships} partnerships), "
+                f"{result.phones} phones, {result.partnerships} partnerships, "
+                f"{result.events} events), "
                 f"{result.people} people ({result.affiliations} affiliations), "
                 f"{result.publications} publications in {result.seconds:.1f} s."
             )
