@@ -1,8 +1,20 @@
 """factory_boy factories shared by every test."""
 
+import datetime
+
 import factory
 
-from directory.models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from directory.dates import PartialDate
+from directory.models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Region,
+    Source,
+)
 from publications.models import Publication, Series
 
 
@@ -49,6 +61,41 @@ class PhoneFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     number = factory.Sequence(lambda n: f"+7 095 {n:03d}-00-00")
     kind = Phone.Kind.TEL
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title_en = factory.Sequence(lambda n: f"Source {n}")
+    title_ru = factory.Sequence(lambda n: f"Источник {n}")
+    is_public = True
+
+
+class OrganizationEventFactory(factory.django.DjangoModelFactory):
+    """An event; ``date`` as text ("2023-01-25", "1997-01", "1976") sets its precision."""
+
+    class Meta:
+        model = OrganizationEvent
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = OrganizationEvent.Kind.FOUNDED
+    date = datetime.date(1990, 1, 1)
+    date_precision = "year"
+    is_public = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("date"), str):
+            when = PartialDate.parse(kwargs["date"])
+            kwargs["date"], kwargs["date_precision"] = when.date, when.precision.value
+        return kwargs
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
