@@ -428,6 +428,8 @@ def test_no_admin_autocomplete_term_gives_a_server_error(staff_client, slugs, da
                 ("directory/organization", "region"),
                 ("directory/organization", "activities"),
                 ("directory/affiliation", "person"),
+                ("directory/organizationevent", "country"),
+                ("directory/organizationevent", "sources"),
             ]
         )
     )
