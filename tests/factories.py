@@ -63,13 +63,27 @@ class PhoneFactory(factory.django.DjangoModelFactory):
     kind = Phone.Kind.TEL
 
 
+def _typed_date(kwargs: dict) -> dict:
+    """``date`` given as text ("2023-01-25", "1997-01", "1976") sets its precision too."""
+    if isinstance(kwargs.get("date"), str):
+        when = PartialDate.parse(kwargs["date"])
+        kwargs["date"], kwargs["date_precision"] = when.date, when.precision.value
+    return kwargs
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
+    """A source; ``date`` as text ("1997-01") sets its precision."""
+
     class Meta:
         model = Source
 
     title_en = factory.Sequence(lambda n: f"Source {n}")
     title_ru = factory.Sequence(lambda n: f"Источник {n}")
     is_public = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return _typed_date(kwargs)
 
 
 class OrganizationEventFactory(factory.django.DjangoModelFactory):
@@ -87,10 +101,7 @@ class OrganizationEventFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _adjust_kwargs(cls, **kwargs):
-        if isinstance(kwargs.get("date"), str):
-            when = PartialDate.parse(kwargs["date"])
-            kwargs["date"], kwargs["date_precision"] = when.date, when.precision.value
-        return kwargs
+        return _typed_date(kwargs)
 
     @factory.post_generation
     def sources(self, create, extracted, **kwargs):

@@ -161,13 +161,13 @@ def test_designations_come_from_the_designation_events_in_a_fixed_order():
 
 def test_former_names_come_from_the_renamed_events_in_both_languages():
     org = OrganizationFactory()
-    event(org, "renamed", "1998", former_name_ru="Группа «Доверие»", former_name_en="Trust Group")
-    event(org, "renamed", "2005", former_name_ru="Центр «Доверие»", former_name_en="")
+    event(org, "renamed", "1998", former_name_ru="Группа «Рассвет»", former_name_en="Dawn Group")
+    event(org, "renamed", "2005", former_name_ru="Центр «Рассвет»", former_name_en="")
 
     assert fresh(org).former_names.splitlines() == [
-        "Группа «Доверие»",
-        "Trust Group",
-        "Центр «Доверие»",
+        "Группа «Рассвет»",
+        "Dawn Group",
+        "Центр «Рассвет»",
     ]
 
 
@@ -176,10 +176,10 @@ def test_deleting_an_event_derives_everything_again():
     founded = event(org, "founded", "1976")
     liquidated = event(org, "liquidated", "2023-01-25")
     designation = event(org, "foreign_agent", "2015")
-    renamed = event(org, "renamed", "2000", former_name_en="Trust Group")
+    renamed = event(org, "renamed", "2000", former_name_en="Dawn Group")
     org = fresh(org)
     assert (org.status, org.designations, org.former_names) == (
-        "closed", "foreign_agent", "Trust Group",
+        "closed", "foreign_agent", "Dawn Group",
     )  # fmt: skip
 
     for gone in (designation, renamed, liquidated):

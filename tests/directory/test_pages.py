@@ -12,11 +12,13 @@ from directory import page_selectors
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
+    OrganizationEventFactory,
     OrganizationFactory,
     PersonFactory,
     PhoneFactory,
     PublicationFactory,
     RegionFactory,
+    SourceFactory,
 )
 from tests.html import counted_links, page
 from tests.pages_data import ALL_MARKERS, RESTRICTED_MARKERS, public_urls
@@ -233,8 +235,9 @@ def test_draft_parent_is_not_named_but_published_parent_is(client, world):
 
 def test_organization_page_query_count_is_fixed(client, django_assert_num_queries, world):
     url = world.org.get_absolute_url()
-    # The data version, the organization with its relations, the similar groups.
-    with django_assert_num_queries(13):
+    # The data version, the organization with its relations (its public events and
+    # their public sources among them), the similar groups.
+    with django_assert_num_queries(15):
         client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
@@ -245,7 +248,10 @@ def test_organization_page_query_count_is_fixed(client, django_assert_num_querie
         AffiliationFactory(organization=world.org, person=PersonFactory())
         PublicationFactory(publisher=world.org)
         OrganizationFactory(region=world.moscow_oblast, activities=[world.legal])
-    with django_assert_num_queries(13):
+        OrganizationEventFactory(
+            organization=world.org, kind="renamed", date="1990", sources=[SourceFactory()]
+        )
+    with django_assert_num_queries(15):
         response = client.get(url)
     branches = page(response).find("section", aria_labelledby="structure-title").find("ul")
     assert len(branches.items()) == 5
