@@ -382,7 +382,17 @@ def _apply_cell(organization, key, text, *, cells, lang, vocabulary, related) ->
     elif key == "kind":
         organization.kind = vocabulary.choice(text, vocabulary.kinds, Organization.Kind)
     elif key == "status":
-        organization.status = vocabulary.choice(text, vocabulary.statuses, Organization.Status)
+        status = vocabulary.choice(text, vocabulary.statuses, Organization.Status)
+        deciding = events.deciding_event(organization.events.all()) if organization.pk else None
+        if deciding is not None and status != organization.status:
+            raise ValidationError(
+                _(
+                    "The status follows the organization's public event “%(event)s” "
+                    "(%(date)s): change the events in the admin."
+                )
+                % {"event": deciding.get_kind_display(), "date": deciding.when.display()}
+            )
+        organization.status = status
     elif key == "region":
         path = importing.clean_cell(cells.get("region_path", ""))
         organization.region = vocabulary.region(text, path)
