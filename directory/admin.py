@@ -25,16 +25,29 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 from simple_history.admin import SimpleHistoryAdmin
 
 from rightsnet.i18n import current_language
 from rightsnet.links import safe_url
 
-from . import columns, contacts, importing, services, staging
-from .dates import PartialDateModelForm
+from . import columns, contacts, events, importing, services, staging
+from .dates import PartialDateField, PartialDateModelForm
 from .duplicates import likely_duplicates
-from .models import ActivityType, Affiliation, Organization, Person, Phone, Region, Source
+from .models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Region,
+    Source,
+)
 
 admin.site.site_header = _("rightsnet administration")
 admin.site.site_title = _("rightsnet")
@@ -268,6 +281,31 @@ class AffiliationInline(TranslationTabularInline):
     autocomplete_fields = ("person", "organization")
 
 
+class OrganizationEventForm(PartialDateModelForm):
+    """An event with its date typed as "1997", "1997-01" or "1997-01-25"."""
+
+    partial_dates = {"when": ("date", "date_precision")}
+    # Declared so that the admin may name it in ``fields``; the form's __init__ makes
+    # it from the model's date column (label, required).
+    when = PartialDateField()
+
+
+EVENT_FIELDS = ("kind", "when", "country", "former_name", "note", "sources", "is_public")
+
+
+class OrganizationEventInline(TranslationStackedInline):
+    model = OrganizationEvent
+    form = OrganizationEventForm
+    fields = EVENT_FIELDS
+    autocomplete_fields = ("country", "sources")
+    extra = 0
+    verbose_name = _("event")
+    verbose_name_plural = _(
+        "events (the public ones decide the status, its date, the founding year, "
+        "designations and former names)"
+    )
+
+
 def _empty(field_name: str) -> Q:
     return Q(**{field_name: ""}) | Q(**{f"{field_name}__isnull": True})
 
@@ -397,16 +435,36 @@ def unpublish(modeladmin, request, queryset):
     _report_changed(modeladmin, request, count)
 
 
+# Names listed in a message, at most.
+MESSAGE_NAMES = 20
+
+
 def _status_action(status: Organization.Status):
     @admin.action(
         permissions=["change"],
         description=format_lazy(_("Set status to “{status}”"), status=status.label),
     )
     def action(modeladmin, request, queryset):
-        count = services.organization_set_status(
+        result = services.organization_set_status(
             organizations=queryset, user=request.user, status=status.value
         )
-        _report_changed(modeladmin, request, count)
+        _report_changed(modeladmin, request, result.changed)
+        if kept := result.decided:
+            names = ", ".join(str(org) for org in kept[:MESSAGE_NAMES])
+            if len(kept) > MESSAGE_NAMES:
+                names += ", …"
+            modeladmin.message_user(
+                request,
+                ngettext(
+                    "%(count)s organization kept its status, which its public events "
+                    "decide: %(names)s.",
+                    "%(count)s organizations kept their status, which their public events "
+                    "decide: %(names)s.",
+                    len(kept),
+                )
+                % {"count": len(kept), "names": names},
+                messages.WARNING,
+            )
 
     action.__name__ = f"set_status_{status.value}"
     return action
@@ -430,9 +488,12 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     list_select_related = ("region",)
     search_fields = ("name_ru", "name_en", "short_name_ru", "short_name_en", "slug", "email")
     autocomplete_fields = ("parent", "partners", "region", "activities", "sources")
-    readonly_fields = ("public_page", "created_at", "updated_at")
+    readonly_fields = (
+        "public_page", "status_by_events", "designation_labels", "former_names", "created_at",
+        "updated_at",
+    )  # fmt: skip
     form = OrganizationAdminForm
-    inlines = (PhoneInline, BranchInline, AffiliationInline)
+    inlines = (PhoneInline, OrganizationEventInline, BranchInline, AffiliationInline)
     actions = (
         mark_verified,
         publish,
@@ -440,7 +501,20 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
         *(_status_action(status) for status in Organization.Status),
     )
     fieldsets = (
-        (None, {"fields": ("name", "short_name", "slug", "kind", "status", "public_page")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "former_names",
+                    "slug",
+                    "kind",
+                    "status",
+                    "public_page",
+                )
+            },
+        ),
         (_("Place"), {"fields": ("region", "city")}),
         (
             _("Contacts"),
@@ -455,7 +529,10 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
                 )
             },
         ),
-        (_("Work"), {"fields": ("activities", "description", "founded")}),
+        (
+            _("Work"),
+            {"fields": ("activities", "description", "founded", "designation_labels")},
+        ),
         (_("Relations"), {"fields": ("parent", "partners")}),
         (_("Sources"), {"fields": ("sources",)}),
         (
@@ -475,6 +552,73 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
                 has_phone=Exists(Phone.objects.filter(organization=OuterRef("pk"))),
             )
         )
+
+    # The status, founding year, designations and former names follow the public events.
+
+    def _deciding_event(self, obj):
+        """The public event that decides ``obj``'s status, or None (read once per object)."""
+        if obj is None or obj.pk is None:
+            return None
+        if not hasattr(obj, "_deciding_event"):
+            obj._deciding_event = events.deciding_event(obj.events.all())
+        return obj._deciding_event
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._deciding_event(obj) is None:
+            return fieldsets
+        # Shown, not typed: a typed status would be overwritten by the events.
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": tuple(
+                        "status_by_events" if name == "status" else name
+                        for name in options["fields"]
+                    ),
+                },
+            )
+            for title, options in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        help_texts = {
+            "status": _(
+                "As chosen here (“unknown” when nothing is known) until a public event "
+                "below changes it: liquidated or ceased (closed), suspended (inactive), "
+                "resumed or moved abroad (active)."
+            ),
+            "founded": _(
+                "The year of the earliest public “founded” event below. A year typed here "
+                "moves that event (or adds one); an empty field removes it."
+            ),
+        }
+        for name, text in help_texts.items():
+            if name in form.base_fields:
+                form.base_fields[name].help_text = text
+        return form
+
+    @admin.display(description=_("status"))
+    def status_by_events(self, obj):
+        event = self._deciding_event(obj)
+        if event is None:
+            return obj.get_status_display() if obj else "—"
+        return gettext(
+            "%(status)s: decided by the public event “%(event)s” (%(date)s). To change the "
+            "status, change that event below or make it seen by staff only."
+        ) % {
+            "status": obj.get_status_display(),
+            "event": event.get_kind_display(),
+            "date": event.when.display(),
+        }
+
+    @admin.display(description=_("designations"))
+    def designation_labels(self, obj):
+        labels = dict(OrganizationEvent.Kind.choices)
+        codes = obj.designations.split() if obj else []
+        return ", ".join(str(labels.get(code, code)) for code in codes) or "—"
 
     @admin.display(description=_("missing"))
     def missing(self, obj):
@@ -695,3 +839,33 @@ class PhoneAdmin(StaffHistoryAdmin):
     list_select_related = ("organization",)
     search_fields = ("number", "organization__name_ru", "organization__name_en")
     autocomplete_fields = ("organization",)
+
+
+@admin.register(OrganizationEvent)
+class OrganizationEventAdmin(HistoryTranslationAdmin):
+    form = OrganizationEventForm
+    fields = ("organization", *EVENT_FIELDS)
+    list_display = ("organization", "kind", "when_display", "is_public")
+    list_filter = ("kind", "is_public")
+    list_select_related = ("organization",)
+    search_fields = (
+        "organization__name_ru", "organization__name_en", "former_name_ru", "former_name_en",
+        "note_ru", "note_en",
+    )  # fmt: skip
+    autocomplete_fields = ("organization", "country", "sources")
+
+    @admin.display(description=_("date"), ordering="date")
+    def when_display(self, obj):
+        return obj.when.display()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version brings back the row; its sources come back here.
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                services.event_restore_sources(
+                    event=OrganizationEvent.objects.get(pk=object_id),
+                    version=OrganizationEvent.history.get(history_id=version_id),
+                    user=request.user,
+                )
+        return response

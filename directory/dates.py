@@ -145,6 +145,28 @@ class PartialDate:
                 "day": self.date.day,
             }
 
+    def since(self, language: str | None = None) -> str:
+        """ "since January 1997" / «с января 1997 г.»: after "since", Russian puts a month
+        in the genitive, as in a full date."""
+        language = current_language(language)
+        with translation.override(language):
+            parts = {"year": self.date.year}
+            if self.precision == Precision.YEAR:
+                return pgettext("since a year", "since %(year)s") % parts
+            month = str(MONTHS_ALT[self.date.month])
+            if language in _LOWER_CASE_MONTHS:
+                month = month.lower()
+            if self.precision == Precision.MONTH:
+                return pgettext("since a month", "since %(month)s %(year)s") % {
+                    **parts,
+                    "month": month,
+                }
+            return pgettext("since a day", "since %(day)s %(month)s %(year)s") % {
+                **parts,
+                "month": month,
+                "day": self.date.day,
+            }
+
 
 class PartialDateField(forms.CharField):
     """Admin input of a ``PartialDate`` as text: "1997", "1997-01" or "1997-01-25"."""

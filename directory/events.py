@@ -16,6 +16,10 @@ organization again (so the change is in the organization's history too).
 - former names come from the renamed events, in both languages.
 
 Events with ``is_public`` off are staff notes: they decide nothing the public sees.
+
+Lists and staff actions read the same rule in SQL (``status_decided``,
+``active_in_year``, ``designated``, ``relocations``): from the derived columns where
+they hold it, from the public events where they do not.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
 
 from .dates import PartialDate, Precision
 
@@ -64,14 +70,26 @@ def _key(event):
     return (event.when, event.pk or 0)
 
 
+def chronological(events: Iterable) -> list:
+    """``events`` in the order they happened (coarser dates first on the same day, as
+    ``PartialDate`` sorts; then in the order they were entered)."""
+    return sorted(events, key=_key)
+
+
+def deciding_event(events: Iterable):
+    """The public event that decides the status (the latest status-changing one), or None."""
+    changing = [e for e in chronological(events) if e.is_public and e.kind in STATUS_BY_KIND]
+    return changing[-1] if changing else None
+
+
 def derive(events: Iterable, *, staff_status: str) -> Derived:
     """The derived values from an organization's ``events`` (public ones are used)."""
-    public = sorted((e for e in events if e.is_public), key=_key)
-    changing = [e for e in public if e.kind in STATUS_BY_KIND]
+    public = [e for e in chronological(events) if e.is_public]
+    deciding = deciding_event(public)
     starts = [e for e in public if e.kind in START_KINDS]
     founded = [e for e in public if e.kind == "founded"]
-    if changing:
-        status, since = STATUS_BY_KIND[changing[-1].kind], changing[-1].when
+    if deciding is not None:
+        status, since = STATUS_BY_KIND[deciding.kind], deciding.when
     else:
         status = staff_status
         first_start = (founded or starts or [None])[0]
@@ -119,6 +137,67 @@ def set_founded_year(organization, year: int | None) -> None:
             event.save()
         return
     organization.events.create(kind="founded", date=date, date_precision=precision)
+
+
+# The same rule read in SQL, for lists and staff actions over many organizations.
+
+
+def status_decided() -> Exists:
+    """True for the organizations whose status their public events decide: staff can
+    set the status of the others only."""
+    from .models import OrganizationEvent
+
+    return Exists(
+        OrganizationEvent.objects.filter(
+            organization=OuterRef("pk"), is_public=True, kind__in=list(STATUS_BY_KIND)
+        )
+    )
+
+
+def active_in_year(year: int) -> Q:
+    """Organizations active at some time in ``year``, as their derived columns say:
+    founded by then (or not known when), and not closed before the year began."""
+    closed_before = Q(status="closed", status_since__lt=datetime.date(year, 1, 1))
+    return (Q(founded__isnull=True) | Q(founded__lte=year)) & ~closed_before
+
+
+def designated(organizations) -> dict[int, frozenset[str]]:
+    """``{id: designation codes}`` of the ``organizations`` that have any, in one query.
+
+    The derived column decides; the events' (kind, organization) index only finds the
+    few rows worth reading, so no scan of every organization's row is needed.
+    """
+    from .models import OrganizationEvent
+
+    candidates = OrganizationEvent.objects.filter(kind__in=DESIGNATION_KINDS).values(
+        "organization_id"
+    )
+    rows = (
+        organizations.filter(pk__in=candidates)
+        .exclude(designations="")
+        .order_by()
+        .values_list("pk", "designations")
+    )
+    return {pk: frozenset(codes.split()) for pk, codes in rows}
+
+
+def relocations(organization_ids) -> dict[int, int | None]:
+    """``{id: country id or None}`` of the organizations among ``organization_ids`` whose
+    status their move abroad decides (it is their latest status-changing event), in
+    one query."""
+    from .models import OrganizationEvent
+
+    events: dict[int, list] = {}
+    for event in OrganizationEvent.objects.filter(
+        organization_id__in=organization_ids, is_public=True, kind__in=list(STATUS_BY_KIND)
+    ).only("id", "organization_id", "kind", "date", "date_precision", "is_public", "country_id"):
+        events.setdefault(event.organization_id, []).append(event)
+    found = {}
+    for organization_id, own in events.items():
+        deciding = deciding_event(own)
+        if deciding.kind == "relocated":
+            found[organization_id] = deciding.country_id
+    return found
 
 
 def _organization_changed(sender, instance, raw=False, **kwargs) -> None:

@@ -24,9 +24,11 @@ from listing.facets import (
     Lookups,
     ManyToManyFacet,
     RelatedFacet,
+    TagFacet,
     TextFacet,
     Tree,
     TreeFacet,
+    YearFacet,
     named,
     named_choices,
 )
@@ -35,9 +37,19 @@ from listing.listing import Listing
 from listing.sorts import Sort, by_name
 from rightsnet.i18n import current_language, in_language
 
-from . import contacts, exports, freshness, search, search_index, visibility
+from . import contacts, events, exports, freshness, search, search_index, visibility
 from .dates import PartialDate
-from .models import ActivityType, Affiliation, Organization, Person, Phone, Region
+from .models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Region,
+)
 from .templatetags.rightsnet import tel_href, translated
 
 # What a result card shows (``directory/includes/_organization_cards.html``): the page
@@ -53,6 +65,8 @@ ORGANIZATION_CARD_FIELDS = (
     "city_en",
     "kind",
     "status",
+    "status_since",
+    "designations",
     "founded",
     "description_ru",
     "description_en",
@@ -66,6 +80,11 @@ ORGANIZATION_CARD_FIELDS = (
 DEMO_BADGE = "includes/_demo_badge.html"
 # The people list offers the organizations with the most people, plus the chosen ones.
 ORGANIZATION_FACET_SIZE = 25
+# The designations (``Organization.designations``) as the list's facet and cards name them.
+DESIGNATIONS = [
+    ("foreign_agent", pgettext_lazy("designation", "“foreign agent”")),
+    ("undesirable", pgettext_lazy("designation", "“undesirable organization”")),
+]
 
 
 def region_lookup() -> Tree:
@@ -81,6 +100,13 @@ def activity_lookup() -> dict:
     """Every type of work by slug (one query, cached)."""
     return freshness.cached(
         "activity-lookup", lambda: {a.slug: a for a in named(ActivityType.objects.all())}
+    )
+
+
+def designated_organizations() -> dict[int, frozenset[str]]:
+    """The published organizations with a designation, and theirs (one query, cached)."""
+    return freshness.cached(
+        "designated-organizations", lambda: events.designated(Organization.objects.published())
     )
 
 
@@ -119,7 +145,8 @@ NAME_NOTE = _("Sorting by relevance needs a search query: sorted by name.")
 
 def organization_cards(page, lookups, language: str) -> dict[int, dict]:
     """A page of the list as its cards show it (``_organization_cards.html``): a dict of
-    values ready to print per organization (by id), in three queries.
+    values ready to print per organization (by id), in four queries (the fourth, of
+    moves abroad, only when an active organization on the page has a dated status).
 
     The template keeps the markup and does no work per card but print and test: the
     translated fields come as the ``tr`` tag renders them (``translated``), the labels,
@@ -173,12 +200,18 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
                         "tel": tel_href(number) if linked else "",
                     }
                 )
+    # Only an active organization whose status an event dates may have moved abroad.
+    dated = [o.id for o in organizations if o.status == "active" and o.status_since]
+    relocated = events.relocations(dated) if dated else {}
     url_start, url_end = reverse("directory:organization_detail", args=["-"]).split("/-/")
     kinds = {value: str(label) for value, label in Organization.Kind.choices}
     statuses = {value: str(label) for value, label in Organization.Status.choices}
     founded_in = gettext("founded in %(year)s")
     # The badge's markup is the pages' own, rendered once per page of cards.
     demo = render_to_string(DEMO_BADGE) if any(org.is_demo for org in organizations) else ""
+    closed_in = gettext("closed in %(year)s")
+    designations = {value: str(label) for value, label in DESIGNATIONS}
+    moved = str(OrganizationEvent.Kind.RELOCATED.label)
 
     def tr(obj, field, note=False):
         return translated(obj, field, language=language, note=note)
@@ -198,8 +231,12 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             if city and city != in_language(org, "region__name", language)[0]
             else "",
             founded=founded_in % {"year": org.founded} if org.founded else "",
-            status="" if org.status == Organization.Status.ACTIVE else org.status,
+            # Active goes without saying; closed is a badge.
+            status="" if org.status in ("active", "closed") else org.status,
             status_label=statuses.get(org.status, org.status),
+            badges=_badges(
+                org, designations, relocated, lookups, language, closed_in=closed_in, moved=moved
+            ),
             # None: no description (a description of bare tags still shows, empty).
             description=truncatewords(striptags(description), 10) if description else None,
             email=org.public_email,
@@ -208,6 +245,21 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             demo=demo if org.is_demo else "",
         )
     return cards
+
+
+def _badges(org, designations, relocated, lookups, language, *, closed_in, moved) -> list:
+    """``(code, label)`` of a card's badges: its designations, closed, moved abroad."""
+    badges = [
+        (code, designations[code]) for code in org.designations.split() if code in designations
+    ]
+    if org.status == Organization.Status.CLOSED:
+        label = closed_in % {"year": org.status_since.year} if org.status_since else ""
+        badges.append(("closed", label or str(Organization.Status.CLOSED.label)))
+    if org.id in relocated:
+        country = lookups.regions.by_id.get(relocated[org.id])
+        label = f"{moved}: {in_language(country, 'name', language)[0]}" if country else moved
+        badges.append(("relocated", label))
+    return badges
 
 
 def _organization_text(q, connection):
@@ -249,6 +301,19 @@ ORGANIZATIONS = Listing(
             pgettext_lazy("facet", "Status"),
             column="status",
             choices=Organization.Status.choices,
+        ),
+        TagFacet(
+            "designation",
+            pgettext_lazy("facet", "Designation"),
+            choices=DESIGNATIONS,
+            tagged=lambda lk: designated_organizations(),
+        ),
+        YearFacet(
+            "year",
+            pgettext_lazy("facet", "Active in year"),
+            condition=events.active_in_year,
+            minimum=MIN_YEAR,
+            maximum=MAX_YEAR,
         ),
     ],
     sorts=[RELEVANCE, NAME, UPDATED, FOUNDED],

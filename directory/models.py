@@ -443,6 +443,12 @@ class Organization(models.Model):
         )  # fmt: skip
 
 
+class OrganizationEventQuerySet(models.QuerySet):
+    def public(self):
+        """Events the public may see; the others are staff notes."""
+        return self.filter(is_public=True)
+
+
 class OrganizationEvent(models.Model):
     """A dated step in an organization's life: founded, renamed, designated, liquidated ...
 
@@ -501,6 +507,8 @@ class OrganizationEvent(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrganizationEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event")

@@ -17,8 +17,16 @@ from django.http import Http404
 from listing.facets import count_through
 from rightsnet.i18n import current_language
 
-from . import freshness, visibility
-from .models import ActivityType, Affiliation, Organization, Person, Region
+from . import events, freshness, visibility
+from .models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Region,
+    Source,
+)
 
 SIMILAR_LIMIT = 5
 RECENT_LIMIT = 8
@@ -126,7 +134,9 @@ def _published_publications(model, relation: str):
 
 def organization_detail(slug: str) -> Organization:
     """A published organization with public contacts, public sources and published
-    relations only."""
+    relations only, its public events in ``timeline`` (oldest first, each with its
+    ``public_sources``) and the one of them that decides its status in ``status_event``
+    (or None)."""
     return freshness.cached(
         f"organization:{current_language()}:{slug}", lambda: _organization(slug)
     )
@@ -161,12 +171,24 @@ def _organization(slug: str) -> Organization:
                 queryset=_published_publications(Organization, "publications"),
                 to_attr="public_publications",
             ),
+            Prefetch(
+                "events",
+                queryset=OrganizationEvent.objects.public()
+                .select_related("country")
+                .prefetch_related(
+                    Prefetch("sources", queryset=Source.objects.public(), to_attr="public_sources")
+                ),
+                to_attr="public_events",
+            ),
         )
     )
     try:
         organization = queryset.get(slug=slug)
     except Organization.DoesNotExist:
         raise Http404("No such organization") from None
+    # The dated timeline, and the event that decides the status ("closed since ...").
+    organization.timeline = events.chronological(organization.public_events)
+    organization.status_event = events.deciding_event(organization.timeline)
     # A draft parent is treated as no parent at all.
     organization.public_parent = (
         published.filter(pk=organization.parent_id).first() if organization.parent_id else None

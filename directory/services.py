@@ -4,6 +4,7 @@ span every app, so they live in ``sitedata.services``."""
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
@@ -13,10 +14,17 @@ from django.utils.translation import gettext as _
 from listing.columns import cell_text
 from rightsnet.i18n import in_language
 
-from . import columns, importing
-from . import events as event_rules
+from . import columns, events, importing
 from .importing import CsvTable, FieldChange, ImportReport, Problem, RowResult
-from .models import ActivityType, Affiliation, Organization, Person, Phone, Source
+from .models import (
+    ActivityType,
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Source,
+)
 
 # Staff actions. Each change is saved one row at a time so that the history
 # records who did it (``_history_user``) and why (``_change_reason``).
@@ -69,15 +77,33 @@ def organization_set_published(
     )
 
 
-def organization_set_status(*, organizations: Iterable[Organization], user, status: str) -> int:
-    """Set the status (one of ``Organization.Status``); returns how many rows changed."""
+@dataclass(frozen=True)
+class StatusChange:
+    """What setting a status did: ``changed`` rows; ``decided``: left as they were, since
+    their public events decide their status (``directory.events``)."""
+
+    changed: int
+    decided: list[Organization]
+
+
+def organization_set_status(
+    *, organizations: Iterable[Organization], user, status: str
+) -> StatusChange:
+    """Set the status (one of ``Organization.Status``) where no public event decides it."""
     label = Organization.Status(status).label
-    return _update_organizations(
-        organizations,
+    organizations = list(organizations)
+    decided = set(
+        Organization.objects.filter(pk__in=[org.pk for org in organizations])
+        .filter(events.status_decided())
+        .values_list("pk", flat=True)
+    )
+    changed = _update_organizations(
+        (org for org in organizations if org.pk not in decided),
         user=user,
         reason=_("Status set to “%(status)s”") % {"status": label},
         status=status,
     )
+    return StatusChange(changed, [org for org in organizations if org.pk in decided])
 
 
 def organization_restore_related(*, organization: Organization, version, user) -> int:
@@ -99,7 +125,7 @@ def organization_restore_related(*, organization: Organization, version, user) -
         )
         if deletion is not None:
             window = (deletion.history_date - datetime.timedelta(minutes=1), deletion.history_date)
-            for model in (Phone, Affiliation):
+            for model in (Phone, Affiliation, OrganizationEvent):
                 gone = model.history.filter(
                     organization_id=organization.pk, history_type="-", history_date__range=window
                 )
@@ -114,6 +140,8 @@ def organization_restore_related(*, organization: Organization, version, user) -
                         continue
                     _record(old, user=user, reason=reason)
                     old.save(force_insert=True)
+                    if model is OrganizationEvent:
+                        event_restore_sources(event=old, version=record, user=user)
                     restored += 1
         for relation, column, model in (
             ("activities", "activitytype_id", ActivityType),
@@ -130,6 +158,31 @@ def organization_restore_related(*, organization: Organization, version, user) -
                 manager.set(model.objects.filter(pk__in=wanted))
                 restored += len(wanted ^ current)
     return restored
+
+
+def event_restore_sources(*, event: OrganizationEvent, version, user) -> int:
+    """Give ``event`` the sources it had in its historical ``version`` (those that still
+    exist): restoring a version brings back the row, not its links. For a deletion,
+    the sources it had just before. Returns how many links changed."""
+    if version.history_type == "-":
+        # Its links were gone by the time the deletion was recorded.
+        version = (
+            event.history.filter(history_date__lte=version.history_date)
+            .exclude(history_type="-")
+            .first()
+        )
+        if version is None:
+            return 0
+    wanted = set(
+        Source.objects.filter(
+            pk__in=list(version.sources.values_list("source_id", flat=True))
+        ).values_list("pk", flat=True)
+    )
+    current = set(event.sources.values_list("pk", flat=True))
+    if wanted != current:
+        _record(event, user=user, reason=_("Restored from history"))
+        event.sources.set(Source.objects.filter(pk__in=wanted))
+    return len(wanted ^ current)
 
 
 # Bulk import of organizations from the export's CSV (see directory/importing.py).
@@ -297,17 +350,6 @@ def _import_row(
 
     if current is None and not (organization.name_ru or organization.name_en):
         problem("name", _("The name is missing: fill in name_ru or name_en."))
-    if "status" in changed and organization.pk:
-        # A status typed where the events decide it would be undone by save().
-        derived = event_rules.derive(organization.events.all(), staff_status=organization.status)
-        if derived.status != organization.status:
-            problem(
-                "status",
-                _(
-                    "The status follows this organization's events; "
-                    "add or change an event in the admin instead."
-                ),
-            )
     if problems:
         return None, problems[: importing.MAX_PROBLEMS_PER_ROW]
 
@@ -353,7 +395,17 @@ def _apply_cell(organization, key, text, *, cells, lang, vocabulary, related) ->
     elif key == "kind":
         organization.kind = vocabulary.choice(text, vocabulary.kinds, Organization.Kind)
     elif key == "status":
-        organization.status = vocabulary.choice(text, vocabulary.statuses, Organization.Status)
+        status = vocabulary.choice(text, vocabulary.statuses, Organization.Status)
+        deciding = events.deciding_event(organization.events.all()) if organization.pk else None
+        if deciding is not None and status != organization.status:
+            raise ValidationError(
+                _(
+                    "The status follows the organization's public event “%(event)s” "
+                    "(%(date)s): change the events in the admin."
+                )
+                % {"event": deciding.get_kind_display(), "date": deciding.when.display()}
+            )
+        organization.status = status
     elif key == "region":
         path = importing.clean_cell(cells.get("region_path", ""))
         organization.region = vocabulary.region(text, path)

@@ -8,6 +8,7 @@ listing, loaded once per search. Counts are keyed by the value the database hold
 (an id, a year, a choice value); options and parameters use the value in the URL.
 """
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,13 +17,16 @@ from types import SimpleNamespace
 
 import django_filters
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Value
+from django.utils.translation import gettext
 
 from rightsnet.i18n import in_language
 
 from . import querystring
 
 NOTE_VALUE_LENGTH = 60
+# A year as typed: ASCII digits only ("١٩٩٥" is no year a reader can check).
+_YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
 
 
 def truncate(value: str, length: int = NOTE_VALUE_LENGTH) -> str:
@@ -51,8 +55,18 @@ class Crumb:
 
 
 @dataclass
+class NumberInput:
+    """A number typed in the sidebar (a year), with its bounds."""
+
+    value: str
+    minimum: int
+    maximum: int
+
+
+@dataclass
 class ShownFacet:
-    """A facet as a page shows it: heading and options (a tree adds a breadcrumb).
+    """A facet as a page shows it: heading and options (a tree adds a breadcrumb; a
+    number is typed in ``number`` instead).
 
     ``truncated``: only the top options are shown, not every value that has rows."""
 
@@ -63,6 +77,7 @@ class ShownFacet:
     breadcrumb: list[Crumb] = field(default_factory=list)
     all_url: str = ""
     truncated: bool = False
+    number: NumberInput | None = None
 
     @property
     def selected(self) -> list[FacetOption]:
@@ -193,6 +208,9 @@ class Facet:
     single_valued = False
     column: str | None = None
     candidate_column: str | None = None
+    # False for a filter without options to count (a typed year): the in-memory path
+    # applies it in SQL to the rows it reads.
+    counted = True
 
     def __init__(self, name: str, label):
         self.name, self.label = name, label
@@ -200,6 +218,10 @@ class Facet:
     def known(self, lookups) -> dict | None:
         """Values the parameter may take (unknown ones are dropped), None for any."""
         return None
+
+    def clean(self, values: list[str]) -> tuple[list[str], list[str]]:
+        """The values kept, and a note for each value dropped (none by default)."""
+        return values, []
 
     def filter(self, queryset, values: list[str], lookups):
         raise NotImplementedError
@@ -243,6 +265,7 @@ class TextFacet(Facet):
     words a search reads (none: dropped with a note), ``relevance(q)`` its ORDER BY."""
 
     single_valued = True
+    counted = False
 
     def __init__(self, name, label, *, condition, words, relevance, max_length):
         super().__init__(name, label)
@@ -305,7 +328,7 @@ class ChoiceFacet(Facet):
         keys = self.keys(values, lookups)
         return lambda value: value in keys
 
-    def row_counts(self, values: Iterable) -> Counter:
+    def row_counts(self, values: Iterable, lookups) -> Counter:
         return Counter(values)
 
     def shown(self, counts, params, lookups):
@@ -344,11 +367,132 @@ class ManyToManyFacet(ChoiceFacet):
         keys = self.keys(values, lookups)
         return lambda value: not keys.isdisjoint(value)
 
-    def row_counts(self, values):
+    def row_counts(self, values, lookups):
         return Counter(chain.from_iterable(values))
 
     def count(self, rows, params, lookups) -> dict:
         return count_through(self.field, rows)
+
+
+class TagFacet(Facet):
+    """Codes that a few rows carry (an organization's designations): ``tagged(lookups)``
+    is ``{row id: frozenset of codes}`` of every row with any, small enough to hold in
+    memory (the caller caches it); ``choices`` the codes ``(value, label)`` in the order
+    shown. A row matches when it carries any chosen code. Counted in one query over the
+    tagged ids (none when no row is tagged), tested in memory on the row's id: the
+    list's indexes are read as without this facet."""
+
+    candidate_column = "pk"
+
+    def __init__(self, name, label, *, choices, tagged: Callable):
+        super().__init__(name, label)
+        self._choices, self._tagged = choices, tagged
+
+    def tagged(self, lookups) -> dict:
+        return lookups.derived(f"{self.name}:tagged", lambda: self._tagged(lookups))
+
+    def known(self, lookups):
+        return {value: Choice(value, value, str(label)) for value, label in self._choices}
+
+    def _ids(self, values, lookups) -> list:
+        chosen = set(values)
+        return [pk for pk, codes in self.tagged(lookups).items() if not codes.isdisjoint(chosen)]
+
+    def filter(self, queryset, values, lookups):
+        if ids := self._ids(values, lookups):
+            return queryset.filter(pk__in=ids)
+        # No row carries the codes: a condition that compiles (an export's COPY compiles
+        # the query itself, where "IN ()" would raise EmptyResultSet) and matches none.
+        return queryset.filter(Value(False, output_field=BooleanField()))
+
+    def row_test(self, values, lookups):
+        ids = frozenset(self._ids(values, lookups))
+        return lambda pk: pk in ids
+
+    def row_counts(self, values, lookups) -> Counter:
+        tagged = self.tagged(lookups)
+        return Counter(code for pk in values for code in tagged.get(pk, ()))
+
+    def count(self, rows, params, lookups) -> Counter:
+        tagged = self.tagged(lookups)
+        if not tagged:
+            return Counter()
+        found = rows.filter(pk__in=list(tagged)).order_by().values_list("pk", flat=True)
+        return Counter(code for pk in found for code in tagged[pk])
+
+    def shown(self, counts, params, lookups):
+        selected = set(params.get(self.name, []))
+        options = [
+            FacetOption(
+                value=choice.value,
+                label=choice.label,
+                count=counts.get(choice.value, 0),
+                selected=choice.value in selected,
+                toggle_url=querystring.toggle(params, self.name, choice.value),
+            )
+            for choice in self.known(lookups).values()
+        ]
+        return ShownFacet(name=self.name, label=str(self.label), options=options)
+
+
+class YearFacet(Facet):
+    """A year typed in the sidebar (``year=1995``), from ``minimum`` to ``maximum``:
+    ``condition(year)`` is its SQL. No options, nothing to count; a value that is no
+    such year is dropped with a note."""
+
+    single_valued = True
+    counted = False
+
+    def __init__(self, name, label, *, condition: Callable, minimum: int, maximum: int):
+        super().__init__(name, label)
+        self.condition, self.minimum, self.maximum = condition, minimum, maximum
+
+    def clean(self, values):
+        kept, notes = [], []
+        for value in values:
+            if _YEAR.fullmatch(value) and self.minimum <= int(value) <= self.maximum:
+                kept.append(str(int(value)))
+                continue
+            notes.append(
+                gettext(
+                    "Filter “%(filter)s” ignored: “%(value)s” is not a year "
+                    "from %(min)s to %(max)s."
+                )
+                % {
+                    "filter": self.label,
+                    "value": truncate(value),
+                    "min": self.minimum,
+                    "max": self.maximum,
+                }
+            )
+        return kept, notes
+
+    def as_filter(self, lookups):
+        return django_filters.CharFilter(label=self.label, method=self._method(lookups))
+
+    def filter(self, queryset, values, lookups):
+        return queryset.filter(self.condition(int(values[0])))
+
+    def shown(self, counts, params, lookups):
+        value = (params.get(self.name) or [""])[0]
+        return ShownFacet(
+            name=self.name,
+            label=str(self.label),
+            options=[],
+            multiple=False,
+            number=NumberInput(value=value, minimum=self.minimum, maximum=self.maximum),
+        )
+
+    def chips(self, params, lookups):
+        return [
+            Chip(
+                name=self.name,
+                label=str(self.label),
+                value=value,
+                remove_url=querystring.remove(params, self.name),
+            )
+            for value in params.get(self.name, [])[:1]
+        ]
 
 
 class TreeFacet(Facet):
@@ -381,7 +525,7 @@ class TreeFacet(Facet):
         ids = frozenset(self._ids(values, lookups))
         return lambda value: value in ids
 
-    def row_counts(self, values):
+    def row_counts(self, values, lookups):
         return Counter(values)
 
     def shown(self, counts, params, lookups):

@@ -98,6 +98,8 @@ class FilterSet(django_filters.FilterSet):
                         % {"value": truncate(value)}
                     )
             values = [value for value in values if facet.words(value)]
+        values, notes = facet.clean(values)
+        self.notes += notes
         known = facet.known(self.lookups)
         if known is not None:
             for value in values:

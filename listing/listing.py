@@ -156,7 +156,7 @@ class Listing:
         grouped, total = grouped_counts(filterset.filter(base), shared) if shared else ({}, None)
         counts: dict = {"total": total}
         for facet in self.facets:
-            if isinstance(facet, TextFacet):
+            if not facet.counted:
                 continue
             if facet.column in grouped:
                 counts[facet.name] = grouped[facet.column]

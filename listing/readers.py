@@ -64,7 +64,7 @@ class Narrowed:
     ``counts`` are keyed as the SQL counts are, with ``total``.
     """
 
-    def __init__(self, candidates: dict[int, list], facets, tests: dict[int, object]):
+    def __init__(self, candidates: dict[int, list], facets, tests: dict[int, object], lookups):
         self.ids: list[int] = []
         passed, failed_only = [], {i: [] for i in range(len(facets))}
         for pk, row in candidates.items():
@@ -83,7 +83,7 @@ class Narrowed:
         self.counts: dict = {"total": len(self.ids)}
         for i, facet in enumerate(facets):
             rows = passed + failed_only[i] if failed_only[i] else passed
-            self.counts[facet.name] = facet.row_counts(row[i] for row in rows)
+            self.counts[facet.name] = facet.row_counts((row[i] for row in rows), lookups)
 
 
 def narrow(filterset, base, text) -> Narrowed | None:
@@ -96,7 +96,12 @@ def narrow(filterset, base, text) -> Narrowed | None:
     many = [i for i, f in enumerate(facets) if isinstance(f, ManyToManyFacet)]
     condition = text.condition(filterset.q, connections[base.db])
     columns = ("pk", *(f.candidate_column for f in facets))
-    matching = base.filter(condition).order_by().values_list(*columns)
+    # A filter with nothing to count (a typed year) narrows the rows read, in SQL.
+    in_sql = {f.name for f in filterset.facets if not f.counted and f is not text}
+    matching = filterset.filter(
+        base.filter(condition), exclude={f.name for f in filterset.facets} - in_sql
+    )
+    matching = matching.order_by().values_list(*columns)
     names, found = _rows(matching[: MAX_MATCHED_ROWS + 1])
     pk_at, *at = map(names.index, columns)
     facet_values = itemgetter(*at) if len(at) > 1 else lambda values: [values[i] for i in at]
@@ -119,7 +124,7 @@ def narrow(filterset, base, text) -> Narrowed | None:
         for i, f in enumerate(facets)
         if f.name in filterset.params
     }
-    return Narrowed(candidates, facets, tests)
+    return Narrowed(candidates, facets, tests, filterset.lookups)
 
 
 class PageReader:

@@ -4,6 +4,7 @@ import datetime
 
 import factory
 
+from directory.dates import PartialDate
 from directory.models import (
     ActivityType,
     Affiliation,
@@ -62,6 +63,52 @@ class PhoneFactory(factory.django.DjangoModelFactory):
     kind = Phone.Kind.TEL
 
 
+def _typed_date(kwargs: dict) -> dict:
+    """``date`` given as text ("2023-01-25", "1997-01", "1976") sets its precision too."""
+    if isinstance(kwargs.get("date"), str):
+        when = PartialDate.parse(kwargs["date"])
+        kwargs["date"], kwargs["date_precision"] = when.date, when.precision.value
+    return kwargs
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    """A source; ``date`` as text ("1997-01") sets its precision."""
+
+    class Meta:
+        model = Source
+
+    title_en = factory.Sequence(lambda n: f"Source {n}")
+    title_ru = factory.Sequence(lambda n: f"Источник {n}")
+    is_public = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return _typed_date(kwargs)
+
+
+class OrganizationEventFactory(factory.django.DjangoModelFactory):
+    """An event; ``date`` as text ("2023-01-25", "1997-01", "1976") sets its precision."""
+
+    class Meta:
+        model = OrganizationEvent
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = OrganizationEvent.Kind.FOUNDED
+    date = datetime.date(1990, 1, 1)
+    date_precision = "year"
+    is_public = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return _typed_date(kwargs)
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
@@ -109,23 +156,3 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     def editors(self, create, extracted, **kwargs):
         if create and extracted:
             self.editors.set(extracted)
-
-
-class SourceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Source
-
-    title_en = factory.Sequence(lambda n: f"Source {n}")
-    title_ru = factory.Sequence(lambda n: f"Источник {n}")
-    is_public = True
-
-
-class OrganizationEventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = OrganizationEvent
-
-    organization = factory.SubFactory(OrganizationFactory)
-    kind = OrganizationEvent.Kind.FOUNDED
-    date = datetime.date(1990, 1, 1)
-    date_precision = "year"
-    is_public = True

@@ -10,12 +10,14 @@ from directory.models import Organization, Region
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
+    OrganizationEventFactory,
     OrganizationFactory,
     PersonFactory,
     PhoneFactory,
     PublicationFactory,
     RegionFactory,
     SeriesFactory,
+    SourceFactory,
 )
 
 DRAFT_MARKERS = {
@@ -37,7 +39,15 @@ RESTRICTED_MARKERS = {
     "fax": "+7 000 zq14",
     "mobile": "+7 000 zq15",
 }
-ALL_MARKERS = [*DRAFT_MARKERS.values(), *RESTRICTED_MARKERS.values()]
+# Events seen by staff only (and their staff-only sources), and the events of a draft.
+EVENT_MARKERS = {
+    "former_name": "HIDDENFORMERzq16",
+    "note": "HIDDENNOTEzq17",
+    "source": "HIDDENSOURCEzq18",
+    "draft_former_name": "DRAFTFORMERzq19",
+    "draft_note": "DRAFTEVENTzq20",
+}
+ALL_MARKERS = [*DRAFT_MARKERS.values(), *RESTRICTED_MARKERS.values(), *EVENT_MARKERS.values()]
 DRAFT_ORGANIZATION_FIELDS = (
     "name_ru", "name_en", "short_name_ru", "short_name_en", "city_ru", "city_en",
     "description_ru", "description_en", "address_ru", "address_en", "postal_code",
@@ -190,12 +200,45 @@ def build_world() -> World:
         **marked(DRAFT_MARKERS["publication"], "title_ru", "title_en", "description_en", "city_ru"),
         is_published=False, publisher=org, editors=[person], series=series, topics=[legal],
     )  # fmt: skip
+    _plant_events(similar, draft_parent)
     return World(
         russia=russia, moscow_oblast=moscow_oblast, city=city, org=org, restricted=restricted,
         partner=partner, branch=branch, similar=similar, legal=legal, monitoring=monitoring,
         person=person, draft_person=draft_person, publication=publication, planned=planned,
         draft_org=draft_parent,
     )  # fmt: skip
+
+
+def _plant_events(published: Organization, draft: Organization) -> None:
+    """A public event of ``published`` citing a public and a staff-only source; its
+    staff-only events (each would change what the public sees if it counted); public
+    events of the ``draft``."""
+    hidden = EVENT_MARKERS
+    staff_source = SourceFactory(
+        **marked(hidden["source"], "title_ru", "title_en", "publisher_en", "note_ru"),
+        url=f"https://example.org/{hidden['source']}", is_public=False,
+    )  # fmt: skip
+    registry = SourceFactory(title_ru="Выписка из реестра", title_en="Registry extract")
+    OrganizationEventFactory(
+        organization=published, kind="registered", date="1994-05",
+        note_en="Registered as a public organization.", sources=[registry, staff_source],
+    )  # fmt: skip
+    for kind, date in (
+        ("renamed", "1998"),
+        ("liquidated", "2023-01-25"),
+        ("foreign_agent", "2015"),
+    ):
+        OrganizationEventFactory(
+            organization=published, kind=kind, date=date, is_public=False,
+            **marked(hidden["former_name"], "former_name_ru", "former_name_en"),
+            **marked(hidden["note"], "note_ru", "note_en"),
+        )  # fmt: skip
+    for kind, date in (("renamed", "1980"), ("undesirable", "2021")):
+        OrganizationEventFactory(
+            organization=draft, kind=kind, date=date, sources=[registry],
+            **marked(hidden["draft_former_name"], "former_name_ru", "former_name_en"),
+            **marked(hidden["draft_note"], "note_ru", "note_en"),
+        )  # fmt: skip
 
 
 def public_urls(world: World, language: str) -> list[str]:

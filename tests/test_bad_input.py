@@ -158,12 +158,12 @@ def test_the_urlconf_walk_finds_every_kind_of_public_page():
 
 PARAMETERS = [
     "q", "region", "activity", "kind", "status", "organization", "series", "year",
-    "language", "topic", "sort", "page", "format", "next",
+    "language", "topic", "sort", "page", "format", "next", "designation",
 ]  # fmt: skip
 VALID = [
     "group", "network", "active", "closed", "published", "planned", "relevance", "name",
     "-updated", "founded", "year", "-year", "title", "1993", "1996", "ru", "en", "1", "2",
-    "права", "Мемориал", "Moscow", "helsinki",
+    "права", "Мемориал", "Moscow", "helsinki", "foreign_agent", "undesirable", "-1", "99999",
 ]  # fmt: skip
 NASTY = [
     # symbols and punctuation only (issue 10)
@@ -430,6 +430,8 @@ def test_no_admin_autocomplete_term_gives_a_server_error(staff_client, slugs, da
                 ("directory/affiliation", "person"),
                 ("directory/organization", "sources"),
                 ("publications/publication", "sources"),
+                ("directory/organizationevent", "country"),
+                ("directory/organizationevent", "sources"),
             ]
         )
     )

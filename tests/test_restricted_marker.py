@@ -1,9 +1,10 @@
 """Restricted data never reaches the public: a marker planted in every restricted field.
 
 The shared world (tests/pages_data.py) gives drafts (organizations, people,
-publications) and the contacts of an organization whose contacts are not public a
-unique marker in every field. Here a staff-only source (``is_public`` off) with a marker
-in each of its fields is cited, beside a public one, by a published organization, person
+publications), the contacts of an organization whose contacts are not public, the
+events seen by staff only (and their staff-only sources) and the events of a draft a
+unique marker in every field. A staff-only source (``is_public`` off) with a marker in
+each of its fields is cited, beside a public one, by a published organization, person
 and publication. Every public URL is fetched in both languages (home, about, lists with
 facets and search, details, regions, types of work, sitemap, robots, CSV/JSON exports,
 the 404 page) and no marker may appear, page titles and JSON-LD included. Staff see them
@@ -21,7 +22,8 @@ from django.utils import translation
 from sitedata.sitemaps import SITEMAPS
 from tests.factories import SourceFactory
 from tests.html import page
-from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS, RESTRICTED_MARKERS
+from tests.lists import list_ids
+from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS, EVENT_MARKERS, RESTRICTED_MARKERS
 from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,8 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         {}, {"q": "draft"}, {"q": "zq"}, {"q": "угрозой"}, {"q": "Podolsk"},
         {"region": r}, {"region": world.russia.slug}, {"activity": a},
         {"kind": "group"}, {"status": "active"}, {"region": r, "activity": a, "q": "risk"},
+        {"designation": "foreign_agent"}, {"designation": "undesirable"}, {"year": 2024},
+        {"status": "closed", "q": "zq"},
     ]  # fmt: skip
     person_queries = [{}, {"q": "draft"}, {"q": "zq"}, {"region": r}]
     publication_queries = [{}, {"q": "draft"}, {"q": "zq"}, {"topic": a}, {"year": 1993}]
@@ -248,3 +252,46 @@ def test_counts_leave_out_drafts(client, world):
         # Read to the end, as a client does: the export's first rows, read before the
         # response, hold the connection until then.
         assert len(b"".join(response.streaming_content).splitlines()) == 1 + total, name
+
+
+def test_events_seen_by_staff_only_and_events_of_drafts_decide_nothing_public(client, world):
+    """Each of these events would change what the public sees if it counted: a former
+    name to search by, a status, a designation to count, a year of closing."""
+    similar = world.similar
+    for lang, active in (("ru", "действует"), ("en", "active")):
+        with translation.override(lang):
+            url = similar.get_absolute_url()
+            organizations = reverse("directory:organization_list")
+        detail = page(client.get(url))
+        assert detail.find("span", class_="status").text == active
+        # Its public event, citing its public source only.
+        (item,) = detail.find("ol", class_="timeline").items()
+        assert ("Выписка из реестра" if lang == "ru" else "Registry extract") in item.text
+        for q in (EVENT_MARKERS["former_name"], EVENT_MARKERS["draft_former_name"], "zq19"):
+            assert list_ids(client, f"{organizations}?q={q}") == [], q
+        assert similar.pk not in list_ids(client, f"{organizations}?status=closed")
+        assert list_ids(client, f"{organizations}?designation=foreign_agent") == []
+        assert list_ids(client, f"{organizations}?designation=undesirable") == []
+        assert similar.pk in list_ids(client, f"{organizations}?year=2024")
+        listing = page(client.get(organizations))
+        facet = listing.find("fieldset", id="facet-designation")
+        counts = facet.find_all("span", class_="facet-count")
+        assert [count.text for count in counts] == ["0", "0"]
+        assert not listing.find_all("ul", class_="badges")
+
+
+def test_staff_see_the_events_the_public_does_not(client, world):
+    client.force_login(staff_user("viewer", group="Viewers"))
+    published = client.get(
+        reverse("admin:directory_organization_change", args=[world.similar.pk])
+    ).content.decode()
+    for marker in ("former_name", "note"):
+        assert EVENT_MARKERS[marker] in published
+    draft = client.get(
+        reverse("admin:directory_organization_change", args=[world.draft_org.pk])
+    ).content.decode()
+    assert EVENT_MARKERS["draft_former_name"] in draft
+    events = client.get(reverse("admin:directory_organizationevent_changelist") + "?q=zq")
+    assert events.status_code == 200
+    sources = client.get(reverse("admin:directory_source_changelist") + "?q=zq18")
+    assert EVENT_MARKERS["source"] in sources.content.decode()

@@ -133,6 +133,23 @@ def test_display_in_both_languages(text, russian, english):
         assert translation.get_language() == "en"
 
 
+@pytest.mark.parametrize(
+    ("text", "russian", "english"),
+    [
+        ("1976", "с 1976 г.", "since 1976"),
+        ("1997-01", "с января 1997 г.", "since January 1997"),
+        ("2020-05", "с мая 2020 г.", "since May 2020"),
+        ("2023-01-25", "с 25 января 2023 г.", "since 25 January 2023"),
+    ],
+)
+def test_since_a_date_in_both_languages(text, russian, english):
+    value = PartialDate.parse(text)
+    assert (value.since("ru"), value.since("en")) == (russian, english)
+    assert value.since() == russian  # the current language
+    with translation.override("en"):
+        assert value.since() == english
+
+
 @pytest.mark.parametrize("text", ["1997", "1997-01", "1997-01-25", "1000-12", "9999-12-31"])
 def test_iso_gives_back_the_text_parsed(text):
     assert PartialDate.parse(text).iso() == text

@@ -264,7 +264,7 @@ def test_a_status_the_events_decide_cannot_be_imported(editor, records):
         )
 
     assert [(p.row, p.column) for p in report.problems] == [(2, "status")]
-    assert "follows this organization's events" in report.problems[0].message
+    assert "follows the organization's public event “liquidated by a court”" in report.problems[0].message
     assert snapshot() == before
 
 
@@ -548,3 +548,30 @@ def test_the_same_organization_twice_is_a_problem(editor, mhg):
     assert [(p.row, p.column) for p in report.problems] == [(3, "id")]
     mhg.refresh_from_db()
     assert mhg.founded == 1976
+
+
+def test_a_status_that_events_decide_is_refused_with_why(editor, mhg):
+    from tests.factories import OrganizationEventFactory
+
+    OrganizationEventFactory(organization=mhg, kind="suspended", date="2020-05")
+    data = csv_bytes([["id", "status"], [str(mhg.pk), "active"]])
+
+    report = services.organization_import(
+        table=importing.read_csv(data, max_bytes=10**6), user=editor, dry_run=False
+    )
+
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (
+            2,
+            "status",
+            "Статус следует публичному событию организации «приостановила работу» "
+            "(май 2020 г.): измените события в админке.",
+        )
+    ]
+    assert Organization.objects.get(pk=mhg.pk).status == "inactive"
+    # The export's own value (what a round trip writes back) is no change at all.
+    same = csv_bytes([["id", "status"], [str(mhg.pk), "inactive"]])
+    report = services.organization_import(
+        table=importing.read_csv(same, max_bytes=10**6), user=editor, dry_run=False
+    )
+    assert (report.problems, report.unchanged) == ([], 1)

@@ -218,9 +218,10 @@ def test_query_count_does_not_grow_with_the_data(client, world, django_assert_nu
             name_en=f"Watch {n}", region=world.russia, activities=[world.legal, world.monitoring]
         )
         PhoneFactory(organization=org)
-    # The data version, regions, types of work, the text match, the list's order, then
-    # the page's rows, their types of work and phones.
-    response = _query_count(client, django_assert_num_queries, 8)
+    # The data version, regions, types of work, the text match, the organizations with
+    # a designation (for that facet), the list's order, then the page's rows, their
+    # types of work and phones.
+    response = _query_count(client, django_assert_num_queries, 9)
     assert f"{size} organizations found" in response.content.decode()
     # Until the next write, only the version is read: the page's cards come from the cache.
     response = _query_count(client, django_assert_num_queries, 1)
@@ -286,10 +287,10 @@ def test_people_query_count_is_fixed(client, world, django_assert_num_queries, s
 
 def test_status_shown_for_closed_organizations(client):
     OrganizationFactory(name_en="Closed Group", status=Organization.Status.CLOSED)
-    assert (
-        '<span class="status-closed">closed</span>'
-        in client.get("/en/organizations/").content.decode()
-    )
+    OrganizationFactory(name_en="Quiet Group", status=Organization.Status.INACTIVE)
+    html = client.get("/en/organizations/").content.decode()
+    assert '<li class="badge badge-closed">closed</li>' in html
+    assert '<span class="status-inactive">inactive</span>' in html
 
 
 def test_cards_show_types_of_work_in_the_pages_alphabetical_order_and_only_public_phones(

@@ -12,6 +12,7 @@ from directory import page_selectors
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
+    OrganizationEventFactory,
     OrganizationFactory,
     PersonFactory,
     PhoneFactory,
@@ -234,8 +235,9 @@ def test_draft_parent_is_not_named_but_published_parent_is(client, world):
 
 def test_organization_page_query_count_is_fixed(client, django_assert_num_queries, world):
     url = world.org.get_absolute_url()
-    # The data version, the organization with its relations and sources, the similar groups.
-    with django_assert_num_queries(14):
+    # The data version, the organization with its relations (its public events and
+    # their public sources among them), its sources, the similar groups.
+    with django_assert_num_queries(16):
         client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
@@ -247,7 +249,10 @@ def test_organization_page_query_count_is_fixed(client, django_assert_num_querie
         PublicationFactory(publisher=world.org)
         OrganizationFactory(region=world.moscow_oblast, activities=[world.legal])
         world.org.sources.add(SourceFactory())
-    with django_assert_num_queries(14):
+        OrganizationEventFactory(
+            organization=world.org, kind="renamed", date="1990", sources=[SourceFactory()]
+        )
+    with django_assert_num_queries(16):
         response = client.get(url)
     branches = page(response).find("section", aria_labelledby="structure-title").find("ul")
     assert len(branches.items()) == 5

@@ -11,7 +11,12 @@ from django.http import QueryDict
 from directory.listings import ORGANIZATIONS
 from directory.models import Organization, Region
 from listing import readers
-from tests.factories import ActivityTypeFactory, OrganizationFactory, RegionFactory
+from tests.factories import (
+    ActivityTypeFactory,
+    OrganizationEventFactory,
+    OrganizationFactory,
+    RegionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +39,7 @@ def crowd():
     works = [ActivityTypeFactory(slug=slug) for slug in ("legal", "prisons", "media")]
     words = ["legal", "watch", "aid", "memory", "rights"]
     for n in range(60):
-        OrganizationFactory(
+        org = OrganizationFactory(
             name_en=f"{rng.choice(words)} {rng.choice(words)} {n}",
             region=rng.choice(regions),
             activities=rng.sample(works, rng.randint(0, 2)),
@@ -43,6 +48,12 @@ def crowd():
             founded=rng.choice([None, 1990, 1995, 2001]),
             is_published=n % 9 != 0,
         )
+        # Designations and closures (public or not) for the "designation" and "year" filters.
+        for kind in rng.sample(["foreign_agent", "undesirable", "liquidated"], rng.randint(0, 2)):
+            OrganizationEventFactory(
+                organization=org, kind=kind, date=f"{rng.choice([1998, 2015, 2023])}",
+                is_public=rng.random() < 0.8,
+            )  # fmt: skip
 
 
 def combinations():
@@ -54,6 +65,19 @@ def combinations():
         yield "&".join(part for part in (q, *rest) if part)
 
 
+def event_combinations():
+    """The filters that events decide, with a search and the other filters."""
+    designations = [
+        "",
+        "designation=foreign_agent",
+        "designation=undesirable&designation=foreign_agent",
+    ]
+    years = ["", "year=1996", "year=2020"]
+    others = ["", "status=closed", "region=russia&activity=legal"]
+    for q, *rest in product(["q=legal", "q=rights watch"], designations, years, others):
+        yield "&".join(part for part in (q, *rest) if part)
+
+
 def seen(query: str):
     """What a page shows of ``query``: links of every page in order, total and counts."""
     result = ORGANIZATIONS.search(QueryDict(query), "en", facets=True)
@@ -62,9 +86,13 @@ def seen(query: str):
     return pages, result.total, counts, [o.get_absolute_url() for o in result.queryset]
 
 
-@pytest.mark.parametrize("sort", SORTS)
-def test_the_text_match_in_memory_gives_what_sql_gives(crowd, monkeypatch, sort):
-    queries = [f"{query}&{sort}" if sort else query for query in combinations()]
+@pytest.mark.parametrize(
+    ("sort", "combined"),
+    [*((sort, combinations) for sort in SORTS), ("", event_combinations)],
+    ids=[*SORTS, "events"],
+)
+def test_the_text_match_in_memory_gives_what_sql_gives(crowd, monkeypatch, sort, combined):
+    queries = [f"{query}&{sort}" if sort else query for query in combined()]
     narrowed, narrow = [], readers.narrow
     monkeypatch.setattr(
         readers, "narrow", lambda *args: narrowed.append(narrow(*args)) or narrowed[-1]
