@@ -17,7 +17,8 @@ export sort alike everywhere:
    ``rightsnet.text.name_key`` (words folded to Latin), so case, ё, punctuation, quotes,
    hyphens, the script and variant romanisations do not count: ``МХГ`` is ``MHG``,
    ``Moskovskaya Khelsinkskaya gruppa`` is ``Московская Хельсинкская группа``. The
-   names lead ``search_text`` between marks, so each test is one ``instr``/``strpos``;
+   names lead ``search_text`` in a form of their own (``rightsnet.text.name_patterns``),
+   so a row whose names do not hold the query costs one ``instr``/``strpos``;
 2. real entries before demo entries (``is_demo``): at the same name match, a
    generated entry is never what a reader looks for before a real one;
 3. the rows where more query words start a word of the text;
@@ -34,19 +35,10 @@ from functools import cache
 import snowballstemmer
 from django.db.models import Case, Expression, F, IntegerField, Q, Value, When
 from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.functions import StrIndex, Substr
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import Exact, GreaterThan
 
-from rightsnet.text import (
-    NAME_CLOSE,
-    NAME_OPEN,
-    NAMES_END,
-    fold_latin,
-    has_cyrillic,
-    name_key,
-    normalize,
-    words,
-)
+from rightsnet.text import fold_latin, has_cyrillic, name_key, name_patterns, normalize, words
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -141,12 +133,12 @@ def name_match(q: str, field: str = "search_text") -> Expression:
     key = query_key(q)
     if not key:
         return Value(0)
-    # The names segment: the text up to its end mark ('' in a text without one).
-    names = Substr(field, 1, StrIndex(field, Value(NAMES_END)))
+    exact, part = name_patterns(key)
+    # Most rows do not hold the run of words: one scan tells them (``exact`` holds ``part``).
     return Case(
-        When(GreaterThan(StrIndex(names, Value(f"{NAME_OPEN} {key} {NAME_CLOSE}")), 0), then=2),
-        When(GreaterThan(StrIndex(names, Value(f" {key} ")), 0), then=1),
-        default=0,
+        When(Exact(StrIndex(field, Value(part)), 0), then=0),
+        When(GreaterThan(StrIndex(field, Value(exact)), 0), then=2),
+        default=1,
         output_field=IntegerField(),
     )
 

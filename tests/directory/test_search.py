@@ -192,7 +192,7 @@ def test_a_name_matches_exactly_or_in_part_in_either_script(organizations):
         name_ru="Тихая",
         aliases="Тихий дом\nQuiet House",
         # Marks of the names segment typed in a description make no name.
-        description_en="‹ moscow helsinki group › ¦ mhg",
+        description_en="‹  moscow  helsinki  group  › or  mhg ",
     )
     assert name_matches("MHG")["Moscow Helsinki Group"] == 2
     assert name_matches("Moskovskaya Khelsinkskaya gruppa")["Moscow Helsinki Group"] == 2
