@@ -437,9 +437,11 @@ class Organization(models.Model):
 
     def build_search_text(self) -> str:
         return search_document(
-            self.name_ru, self.name_en, self.short_name_ru, self.short_name_en,
-            self.former_names, self.aliases,
             self.city_ru, self.city_en, self.description_ru, self.description_en,
+            names=(
+                self.name_ru, self.name_en, self.short_name_ru, self.short_name_en,
+                *(self.former_names or "").splitlines(), *(self.aliases or "").splitlines(),
+            ),
         )  # fmt: skip
 
 
@@ -636,8 +638,8 @@ class Person(models.Model):
 
     def build_search_text(self) -> str:
         return search_document(
-            self.name_ru, self.name_en, self.title_ru, self.title_en,
-            self.biography_ru, self.biography_en,
+            self.title_ru, self.title_en, self.biography_ru, self.biography_en,
+            names=(self.name_ru, self.name_en),
         )  # fmt: skip
 
 

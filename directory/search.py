@@ -9,22 +9,36 @@ SQLite and PostgreSQL: case-insensitive for Cyrillic, ``ё`` = ``е``, ``Memoria
 finds ``Мемориал``, ``правозащитных`` finds ``правозащитная``. Every word must match.
 
 Ranking by relevance is portable and the same on both databases, so a list and its
-export sort alike everywhere: first the rows where more query words start a word of
-the text, then those where the first word appears earliest (names and short names
-come first in ``search_text``, descriptions last). PostgreSQL's ``SearchRank`` was
-measured and dropped: it builds ``to_tsvector`` of every matching row at query time
-and cost more than the whole page budget at 20,000 organizations.
+export sort alike everywhere:
+
+1. a name matched: the query *is* one of the row's names (name, short name, former
+   name, other name, in either language), then the query is a run of whole words of
+   one ("moscow helsinki", "Хельсинкская"), then neither. Both sides are compared as
+   ``rightsnet.text.name_key`` (words folded to Latin), so case, ё, punctuation, quotes,
+   hyphens, the script and variant romanisations do not count: ``МХГ`` is ``MHG``,
+   ``Moskovskaya Khelsinkskaya gruppa`` is ``Московская Хельсинкская группа``. The
+   names lead ``search_text`` in a form of their own (``rightsnet.text.name_patterns``),
+   so a row whose names do not hold the query costs one ``instr``/``strpos``;
+2. real entries before demo entries (``is_demo``): at the same name match, a
+   generated entry is never what a reader looks for before a real one;
+3. the rows where more query words start a word of the text;
+4. those where the first word appears earliest (names come first, descriptions last).
+
+PostgreSQL's ``SearchRank`` was measured and dropped: it builds ``to_tsvector`` of every
+matching row at query time and cost more than the whole page budget at 20,000
+organizations.
 """
 
 from dataclasses import dataclass
 from functools import cache
 
 import snowballstemmer
-from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, F, IntegerField, Q, Value, When
 from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import StrIndex
+from django.db.models.lookups import Exact, GreaterThan
 
-from rightsnet.text import fold_latin, has_cyrillic, normalize, words
+from rightsnet.text import fold_latin, has_cyrillic, name_key, name_patterns, normalize, words
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -108,13 +122,34 @@ def text_filter(q: str, field: str = "search_text", *, fts_table: str | None = N
     return condition
 
 
-def relevance_order(q: str, field: str = "search_text") -> list[OrderBy]:
+def query_key(q: str) -> str:
+    """The ``name_key`` of the words of ``q`` that a search reads (``MAX_WORDS``)."""
+    return name_key(" ".join(words(q)[:MAX_WORDS]))
+
+
+def name_match(q: str, field: str = "search_text") -> Expression:
+    """2 when ``q`` is one of the row's names, 1 when it is a run of whole words of one,
+    else 0 (see ``rightsnet.text.search_document`` for the names segment)."""
+    key = query_key(q)
+    if not key:
+        return Value(0)
+    exact, part = name_patterns(key)
+    # Most rows do not hold the run of words: one scan tells them (``exact`` holds ``part``).
+    return Case(
+        When(Exact(StrIndex(field, Value(part)), 0), then=0),
+        When(GreaterThan(StrIndex(field, Value(exact)), 0), then=2),
+        default=1,
+        output_field=IntegerField(),
+    )
+
+
+def relevance_order(q: str, field: str = "search_text", demo: str = "is_demo") -> list[OrderBy]:
     """The relevance sort of ``q``: ``ORDER BY`` terms, none when ``q`` has no words.
 
-    First how many query words start a word of the text, then where the first query
-    word first appears (names come first in the text). A query without words ranks
-    nothing: a constant would be written ``ORDER BY 0``, which PostgreSQL reads as a
-    column position and refuses.
+    The name match, real rows before demo rows (``demo``: the flag's field), how many
+    query words start a word of the text, then where the first query word first
+    appears. A query without words ranks nothing: a constant would be written
+    ``ORDER BY 0``, which PostgreSQL reads as a column position and refuses.
     """
     found = terms(q)
     if not found:
@@ -130,4 +165,4 @@ def relevance_order(q: str, field: str = "search_text") -> list[OrderBy]:
         for variant in found[0].variants
     ]
     position = Case(*whens, default=Value(0), output_field=IntegerField())
-    return [score.desc(), position.asc()]
+    return [name_match(q, field).desc(), F(demo).asc(), score.desc(), position.asc()]

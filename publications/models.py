@@ -165,6 +165,6 @@ class Publication(models.Model):
 
     def build_search_text(self) -> str:
         return search_document(
-            self.title_ru, self.title_en, self.original_title, self.city_ru, self.city_en,
-            self.description_ru, self.description_en,
+            self.city_ru, self.city_en, self.description_ru, self.description_en,
+            names=(self.title_ru, self.title_en, self.original_title),
         )  # fmt: skip

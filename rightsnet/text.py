@@ -3,9 +3,17 @@
 Search works the same on SQLite and PostgreSQL because both sides of a match
 are folded in Python: lower case, ё as е, and a Latin transliteration of any
 Cyrillic so that ``Memorial`` finds ``Мемориал``.
+
+The stored search text (``search_document``) starts with the names of its row, each
+between ``NAME_OPEN`` and ``NAME_CLOSE`` with its words two spaces apart (one space
+everywhere else); then the rest (city, description ...). Each name is there as its words
+and as its ``name_key`` (the words folded to Latin), so that the relevance order
+(``directory.search``) can ask whether a query *is* a name, or a run of whole words of
+one, with one substring test (``name_patterns``).
 """
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from django.utils.text import slugify
@@ -79,10 +87,57 @@ def words(text: str) -> list[str]:
     return _WORD_RE.findall(normalize(text))
 
 
-def search_document(*parts: str) -> str:
-    """The stored search text: normalised words plus their folded Latin form."""
-    plain = " ".join(normalize(part) for part in parts if part)
-    folded = fold_latin(plain)
-    if folded == plain:
-        return f" {plain} "
-    return f" {plain} | {folded} "
+def name_key(text: str) -> str:
+    """A name as the relevance order compares it: its words folded to Latin, one space
+    apart (case, ё, punctuation, quotes, hyphens and romanisation variants ignored).
+
+    ``Московская Хельсинкская группа`` and ``Moskovskaya Khelsinkskaya gruppa`` give
+    ``moskovskaya helsinkskaya gruppa``; ``МХГ`` and ``MHG`` give ``mhg``. Only ASCII
+    letters, digits and spaces."""
+    return " ".join(_WORD_RE.findall(fold_latin(" ".join(words(text)))))
+
+
+# Marks of the names segment of the search text; never in a name's words, and taken
+# out of the other parts. The words of a name are two spaces apart, and only there:
+# normalised text has single spaces.
+NAME_OPEN, NAME_CLOSE = "‹", "›"
+_GAP = "  "
+_MARKS = str.maketrans(dict.fromkeys(NAME_OPEN + NAME_CLOSE, " "))
+
+
+def _spaced(text: str) -> str:
+    return _GAP + _GAP.join(text.split()) + _GAP
+
+
+def name_patterns(key: str) -> tuple[str, str]:
+    """The substrings of a search text that say ``key`` (a ``name_key``) is one of its
+    row's names, and that it is a run of whole words of one (the first holds the second)."""
+    part = _spaced(key)
+    return f"{NAME_OPEN}{part}{NAME_CLOSE}", part
+
+
+def search_document(*parts: str, names: Iterable[str] = ()) -> str:
+    """The stored search text: the names segment, then the normalised words of ``parts``
+    plus their folded Latin form.
+
+    The segment holds each name's words (lower case, ё as е), then the ``name_key`` of
+    those that differ, each as ``‹  word  word  ›``: `` ‹  московская  хельсинкская
+    группа  › ‹  moscow  helsinki  group  › ‹  мхг  › ‹  mhg  › ‹  moskovskaya
+    helsinkskaya  gruppa  › ‹  moscov  helsinki  group  › москва moscow ... | moskva
+    moscov ... ``. Every word has a space before it, as the rest's words have.
+    """
+    forms: dict[str, None] = {}
+    keys: dict[str, None] = {}
+    for name in names:
+        if plain := " ".join(words(name)):
+            forms[plain] = None
+            keys[name_key(name)] = None
+    forms.update(keys)
+    forms.pop("", None)
+    head = "".join(f" {NAME_OPEN}{_spaced(form)}{NAME_CLOSE}" for form in forms)
+    normalised = (normalize(part.translate(_MARKS)) for part in parts if part)
+    plain = " ".join(part for part in normalised if part)
+    # A word may fold to nothing, or to two: keep single spaces.
+    folded = " ".join(fold_latin(plain).split())
+    rest = plain if folded == plain else f"{plain} | {folded}"
+    return f"{head} {rest} "

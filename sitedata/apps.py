@@ -13,3 +13,23 @@ class SitedataConfig(AppConfig):
     """
 
     name = "sitedata"
+
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        # After every ``migrate``: what rows derive (search text, status from events ...)
+        # as the code now derives it, so a release that changes a derivation keeps every
+        # existing row right without a migration importing project code.
+        # Sent per app with models (this one has none): once, with the last public app's.
+        post_migrate.connect(_rebuild_after_migrate, sender=apps.get_app_config("publications"))
+
+
+def _rebuild_after_migrate(sender, using="default", plan=None, **kwargs) -> None:
+    from django.db import DEFAULT_DB_ALIAS
+
+    from .services import rebuild_derived_fields
+
+    # Only when migrations ran (``flush`` in tests also sends the signal, with no plan).
+    if using == DEFAULT_DB_ALIAS and plan:
+        rebuild_derived_fields()

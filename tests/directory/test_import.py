@@ -264,7 +264,8 @@ def test_a_status_the_events_decide_cannot_be_imported(editor, records):
         )
 
     assert [(p.row, p.column) for p in report.problems] == [(2, "status")]
-    assert "follows the organization's public event “liquidated by a court”" in report.problems[0].message
+    message = report.problems[0].message
+    assert "follows the organization's public event “liquidated by a court”" in message
     assert snapshot() == before
 
 

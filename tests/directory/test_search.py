@@ -4,6 +4,7 @@ import pytest
 
 from directory import search
 from directory.models import Organization
+from rightsnet.text import name_key
 from tests.factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,78 @@ def test_query_syntax_is_not_interpreted():
     OrganizationFactory(name_ru="Мемориал", name_en="")
     assert matching('мемориал" OR "') == ["Мемориал"]
     assert matching("мемориал OR несуществующее") == []
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Московская Хельсинкская группа", "Moskovskaya Khelsinkskaya gruppa"),
+        ("Московская Хельсинкская группа", "moskovskaia helsinkskaia GRUPPA"),
+        ("«Московская Хельсинкская группа»", "московская  хельсинкская группа"),
+        ("МХГ", "MHG"),
+        ("Зелёный берег", "зеленый-берег"),
+        ("Soldiers' Mothers", "soldiers mothers"),
+        ("Хьюман Райтс Вотч", "Khyuman Raits Votch"),
+    ],
+)
+def test_name_keys_ignore_case_yo_punctuation_script_and_romanisation(one, other):
+    assert name_key(one) == name_key(other) != ""
+
+
+def name_matches(q: str) -> dict[str, int]:
+    found = Organization.objects.annotate(match=search.name_match(q)).order_by("name_en")
+    return dict(found.values_list("name_en", "match"))
+
+
+def test_a_name_matches_exactly_or_in_part_in_either_script(organizations):
+    OrganizationFactory(
+        name_en="Quiet",
+        name_ru="Тихая",
+        aliases="Тихий дом\nQuiet House",
+        # Marks of the names segment typed in a description make no name.
+        description_en="‹  moscow  helsinki  group  › or  mhg ",
+    )
+    assert name_matches("MHG")["Moscow Helsinki Group"] == 2
+    assert name_matches("Moskovskaya Khelsinkskaya gruppa")["Moscow Helsinki Group"] == 2
+    assert name_matches("moscow helsinki")["Moscow Helsinki Group"] == 1
+    assert name_matches("helsinki")["Moscow Helsinki Group"] == 1
+    assert name_matches("helsink")["Moscow Helsinki Group"] == 0  # whole words only
+    assert name_matches("moscow group")["Moscow Helsinki Group"] == 0  # in a row
+    assert name_matches("Moscow Helsinki Group")["Quiet"] == 0
+    assert name_matches("mhg")["Quiet"] == 0
+    assert name_matches("тихий дом")["Quiet"] == 2
+    assert name_matches("Tikhii Dom")["Quiet"] == 2
+    assert name_matches("quiet house")["Quiet"] == 2
+    assert name_matches("дом")["Quiet"] == 1
+    # A text stored before the names segment existed matches no name (and breaks nothing).
+    Organization.objects.filter(name_en="Quiet").update(search_text=" тихий дом ")
+    assert name_matches("тихий дом")["Quiet"] == 0
+
+
+def test_relevance_puts_names_first_then_real_entries_before_demo_ones():
+    OrganizationFactory(name_en="Watchers of the Moscow Helsinki Group", name_ru="Наблюдатели")
+    OrganizationFactory(name_en="Moscow Helsinki Group", name_ru="МХГ (демо)", is_demo=True)
+    OrganizationFactory(name_en="Helsinki Group of Moscow", name_ru="Хельсинкская группа")
+    OrganizationFactory(name_en="Moscow Helsinki Group", name_ru="Московская Хельсинкская группа")
+    found = Organization.objects.filter(search.text_filter("Moscow Helsinki Group"))
+    ranked = found.order_by(*search.relevance_order("Moscow Helsinki Group"), "pk")
+    assert [(o.name_ru, o.is_demo) for o in ranked] == [
+        ("Московская Хельсинкская группа", False),
+        ("МХГ (демо)", True),
+        ("Наблюдатели", False),  # the name holds the query: ahead of a name that does not
+        ("Хельсинкская группа", False),
+    ]
+
+
+def test_people_rank_a_name_first_and_real_before_demo():
+    from directory.listings import PEOPLE
+
+    PersonFactory(name_ru="Анна Петрова", name_en="Anna Petrova", is_demo=True)
+    PersonFactory(name_ru="Ирина Смирнова", name_en="", title_en="Anna Petrova's deputy")
+    PersonFactory(name_ru="Анна Петрова", name_en="Anna Petrova")
+    result = PEOPLE.search({"q": ["Anna Petrova"]}, "en")
+    assert [(p.name_ru, p.is_demo) for p in result.queryset] == [
+        ("Анна Петрова", False),
+        ("Анна Петрова", True),
+        ("Ирина Смирнова", False),
+    ]

@@ -11,6 +11,7 @@ from django.http import QueryDict
 from directory.listings import ORGANIZATIONS
 from directory.models import Organization, Region
 from listing import readers
+from rightsnet.text import name_key
 from tests.factories import (
     ActivityTypeFactory,
     OrganizationEventFactory,
@@ -25,7 +26,8 @@ SORTS = ["", "sort=name", "sort=-updated", "sort=founded"]
 
 @pytest.fixture
 def crowd():
-    """Sixty organizations spread at random over a small tree, kinds, statuses and works."""
+    """Sixty organizations spread at random over a small tree, kinds, statuses and works,
+    some with short or other names that a search names exactly, some demo entries."""
     rng = random.Random(11)
     russia = RegionFactory(name_en="Russia", slug="russia", kind=Region.Kind.COUNTRY)
     caucasus = RegionFactory(name_en="Caucasus", slug="caucasus", parent=russia)
@@ -47,6 +49,9 @@ def crowd():
             status=rng.choice(Organization.Status.values),
             founded=rng.choice([None, 1990, 1995, 2001]),
             is_published=n % 9 != 0,
+            short_name_en=rng.choice(["", "", "LW", "Legal"]),
+            aliases=rng.choice(["", "", "rights watch", "Legal aid\nВодный мир", "Watch"]),
+            is_demo=rng.random() < 0.4,
         )
         # Designations and closures (public or not) for the "designation" and "year" filters.
         for kind in rng.sample(["foreign_agent", "undesirable", "liquidated"], rng.randint(0, 2)):
@@ -93,6 +98,33 @@ def seen(query: str):
 )
 def test_the_text_match_in_memory_gives_what_sql_gives(crowd, monkeypatch, sort, combined):
     queries = [f"{query}&{sort}" if sort else query for query in combined()]
+    assert_both_paths_agree(queries, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "q", ["q=legal aid", "q=LW", "q=watch", "q=Водный мир", "q=vodnyi mir", "q=watch aid"]
+)
+def test_the_relevance_order_in_memory_is_the_sql_order(crowd, monkeypatch, q):
+    """Names matched exactly or in part, and demo entries, ranked alike by both paths."""
+    filters = ["", "region=russia", "kind=ngo&kind=group", "activity=legal"]
+    assert_both_paths_agree([f"{q}&{f}" if f else q for f in filters], monkeypatch)
+    # The order is the rule's: the name matched exactly, then in part; real before demo.
+    rows = list(ORGANIZATIONS.search(QueryDict(q), "en").queryset)
+    ranks = [(-name_match(org, q.removeprefix("q=")), org.is_demo) for org in rows]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1
+
+
+def name_match(org, q: str) -> int:
+    """The relevance order's name match, in plain Python: 2 when ``q`` is a name of the
+    row, 1 when it is a run of whole words of one, else 0."""
+    names = [org.name_ru, org.name_en, org.short_name_ru, org.short_name_en]
+    names += org.former_names.splitlines() + org.aliases.splitlines()
+    keys = {name_key(name) for name in names if name}
+    key = name_key(q)
+    return 2 if key in keys else 1 if any(f" {key} " in f" {k} " for k in keys) else 0
+
+
+def assert_both_paths_agree(queries, monkeypatch):
     narrowed, narrow = [], readers.narrow
     monkeypatch.setattr(
         readers, "narrow", lambda *args: narrowed.append(narrow(*args)) or narrowed[-1]

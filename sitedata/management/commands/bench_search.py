@@ -47,6 +47,7 @@ LIST_SCENARIOS = [
     ("list: q (common word)", [("q", "права")]),
     ("list: q (rare words)", [("q", "солдатских матерей")]),
     ("list: q (Latin)", [("q", "Nadezhda")]),
+    ("list: q (a name)", [("q", "Moscow Helsinki Group")]),
     ("list: region", [("region", "russia")]),
     ("list: region (city)", [("region", "tomsk")]),
     ("list: activity", [("activity", "monitoring")]),
