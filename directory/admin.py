@@ -36,7 +36,7 @@ from rightsnet.i18n import current_language
 from rightsnet.links import safe_url
 
 from . import columns, contacts, events, importing, services, staging
-from .dates import PartialDateField, PartialDateModelForm
+from .dates import PartialDateModelForm
 from .duplicates import likely_duplicates
 from .models import (
     ActivityType,
@@ -285,9 +285,6 @@ class OrganizationEventForm(PartialDateModelForm):
     """An event with its date typed as "1997", "1997-01" or "1997-01-25"."""
 
     partial_dates = {"when": ("date", "date_precision")}
-    # Declared so that the admin may name it in ``fields``; the form's __init__ makes
-    # it from the model's date column (label, required).
-    when = PartialDateField()
 
 
 EVENT_FIELDS = ("kind", "when", "country", "former_name", "note", "sources", "is_public")
