@@ -133,8 +133,9 @@ def _counts(model) -> bool:
     return (
         model._meta.app_label in PUBLIC_APPS
         and model is not _model()
-        # Import files waiting for confirmation are not shown to the public.
-        and model._meta.model_name != "stagedimport"
+        # Import files waiting for confirmation, the public's pending submissions and
+        # the log of messages to organizations are never shown to the public.
+        and model._meta.model_name not in ("stagedimport", "submission", "contactmessage")
         # simple_history's rows are written beside the row they record.
         and not model._meta.model_name.startswith("historical")
     )

@@ -687,6 +687,223 @@ class Affiliation(models.Model):
         return f"{self.person} — {self.organization}" + (f" ({self.role})" if self.role else "")
 
 
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(visibility.published())
+
+
+class Practice(models.Model):
+    """Practical experience: what groups did, and what others can take from it.
+
+    The networking project's second aim: regional groups learn from each other's
+    practical experience. ``body`` and ``lessons`` are plain text (paragraphs split by
+    blank lines, lines starting with "- " as list items), never HTML.
+    """
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences."))
+    body = models.TextField(
+        _("what was done"),
+        blank=True,
+        help_text=_(
+            'Plain text: paragraphs separated by a blank line; lines starting with "- " '
+            "make a list. HTML is shown as typed, never run."
+        ),
+    )
+    lessons = models.TextField(
+        _("lessons for others"),
+        blank=True,
+        help_text=_("What other groups can take from this experience. Plain text, as above."),
+    )
+    organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organizations"), related_name="practices", blank=True
+    )
+    activities = models.ManyToManyField(
+        ActivityType, verbose_name=_("types of work"), related_name="practices", blank=True
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions"), related_name="practices", blank=True
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    start_date_precision = precision_field(_("start precision"))
+    end_date = models.DateField(
+        _("end"), null=True, blank=True, help_text=_("Empty when ongoing or not known.")
+    )
+    end_date_precision = precision_field(_("end precision"))
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="practices"
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    is_demo = models.BooleanField(
+        _("demo entry"),
+        default=False,
+        help_text=_("Generated, fictional data for demonstrations; never a real experience."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("practical experience")
+        verbose_name_plural = _("practical experience")
+        ordering = ["title"]
+        constraints = [
+            *dated_constraints("practice", "start_date", "start_date_precision"),
+            *dated_constraints("practice", "end_date", "end_date_precision"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="practice_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "title"], name="practice_pub_title_idx"),
+            models.Index(fields=["is_published", "start_date"], name="practice_pub_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title_en or self.title_ru or self.title, "practice")
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:practice_detail", kwargs={"slug": self.slug})
+
+    @property
+    def start(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.start_date, self.start_date_precision)
+
+    @property
+    def end(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.end_date, self.end_date_precision)
+
+    def build_search_text(self) -> str:
+        return search_document(
+            self.summary_ru, self.summary_en, self.body_ru, self.body_en,
+            self.lessons_ru, self.lessons_en,
+            names=(self.title_ru, self.title_en),
+        )  # fmt: skip
+
+
+class ContactMessage(models.Model):
+    """One message a visitor sent to an organization through the site: a log for staff.
+
+    Never the text, never the sender's address: only a keyed hash of it, enough to see
+    that many messages came from one sender.
+    """
+
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", _("delivered to the mail server")
+        FAILED = "failed", _("failed: not sent")
+        REFUSED = "refused", _("refused by the abuse protection")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="contact_messages",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(
+        _("reason"), max_length=200, blank=True, help_text=_("Why it failed or was refused.")
+    )
+    sender_hash = models.CharField(_("sender (hashed)"), max_length=64, db_index=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+
+    class Meta:
+        verbose_name = _("message to an organization")
+        verbose_name_plural = _("messages to organizations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["delivered", "failed", "refused"]),
+                name="contactmessage_outcome_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.get_outcome_display()}"
+
+
+class Submission(models.Model):
+    """A correction or a new organization suggested by the public, pending moderation.
+
+    Never public in any form. ``data`` holds the proposed values of the public fields
+    (keys are the organization's field names, e.g. ``name_ru``, ``activities`` as slugs,
+    ``region`` as a slug, ``phones`` as a list of numbers); the submitter's name and
+    email are for staff only.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correction")
+        NEW = "new", _("new organization")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+        help_text=_("The entry corrected; for a new organization, the entry made from it."),
+    )
+    data = models.JSONField(_("proposed values"), default=dict, blank=True)
+    source_note = models.TextField(_("how do they know"), blank=True)
+    submitter_name = models.CharField(_("submitter's name"), max_length=200, blank=True)
+    submitter_email = models.EmailField(_("submitter's email"), blank=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.TextField(_("reason for rejection"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("public submission")
+        verbose_name_plural = _("public submissions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["correction", "new"]), name="submission_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "rejected"]),
+                name="submission_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="submission_status_idx")]
+
+    def __str__(self):
+        return _("Public submission #%(number)s") % {"number": self.pk}
+
+
 class DataVersion(models.Model):
     """One number that grows with every write to the public data (``directory.freshness``).
 

@@ -8,8 +8,10 @@ from .models import (
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
     Region,
     Source,
+    Submission,
 )
 
 
@@ -43,6 +45,11 @@ class PersonTranslationOptions(TranslationOptions):
     fields = ("name", "title", "biography")
 
 
+@register(Practice)
+class PracticeTranslationOptions(TranslationOptions):
+    fields = ("title", "summary", "body", "lessons")
+
+
 @register(Affiliation)
 class AffiliationTranslationOptions(TranslationOptions):
     fields = ("role",)
@@ -63,5 +70,13 @@ for model, options in (
     (Phone, {}),
     (Person, {"m2m_fields": ["sources"], "excluded_fields": ["search_text"]}),
     (Affiliation, {}),
+    (
+        Practice,
+        {
+            "m2m_fields": ["organizations", "activities", "regions", "sources"],
+            "excluded_fields": ["search_text"],
+        },
+    ),
+    (Submission, {}),
 ):
     simple_history.register(model, **options)

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from rightsnet.headers import static_file_headers
+from rightsnet.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -280,6 +281,29 @@ if not 1 <= RIGHTSNET_STALE_CONTACTS_YEARS <= 100:
         "RIGHTSNET_STALE_CONTACTS_YEARS must be a number of years, 1 to 100, "
         f"not {RIGHTSNET_STALE_CONTACTS_YEARS}."
     )
+
+# Email (rightsnet/mail.py): one address says where mail goes; with nothing set,
+# messages are written as files to var/mail/ so a bare machine needs no mail server.
+globals().update(
+    email_settings(os.environ.get("DJANGO_EMAIL_URL", ""), default_folder=BASE_DIR / "var" / "mail")
+)
+# The sender of every message the site sends (messages to groups, notes to submitters).
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip() or "rightsnet <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Forms the public sends (rightsnet/abuse.py): a person takes at least this many
+# seconds to fill one in; a form older than the maximum age is refused, to be sent again.
+RIGHTSNET_FORM_MIN_SECONDS = env_count("RIGHTSNET_FORM_MIN_SECONDS", 3)
+RIGHTSNET_FORM_MAX_AGE = 24 * 60 * 60
+# Sends allowed (count, per seconds) per client address, sender address, receiving
+# organization; counted in the cache (Redis in production, shared by app servers).
+RIGHTSNET_FORM_LIMITS = {
+    "ip": (env_count("RIGHTSNET_LIMIT_PER_IP_HOUR", 20), 60 * 60),
+    "sender": (env_count("RIGHTSNET_LIMIT_PER_SENDER_HOUR", 5), 60 * 60),
+    "organization": (env_count("RIGHTSNET_LIMIT_PER_ORGANIZATION_DAY", 30), 24 * 60 * 60),
+}
 
 LOGGING = {
     "version": 1,

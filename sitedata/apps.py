@@ -26,10 +26,17 @@ class SitedataConfig(AppConfig):
 
 
 def _rebuild_after_migrate(sender, using="default", plan=None, **kwargs) -> None:
-    from django.db import DEFAULT_DB_ALIAS
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
 
     from .services import rebuild_derived_fields
 
-    # Only when migrations ran (``flush`` in tests also sends the signal, with no plan).
-    if using == DEFAULT_DB_ALIAS and plan:
-        rebuild_derived_fields()
+    # Only when migrations ran (``flush`` in tests also sends the signal, with no plan),
+    # and only up to the latest schema: the code derives for today's tables, which an
+    # older target (``migrate directory 0016``) does not have.
+    if using != DEFAULT_DB_ALIAS or not plan:
+        return
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    rebuild_derived_fields()

@@ -12,7 +12,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from directory import events, freshness
-from directory.models import Organization, OrganizationEvent, Person, Region
+from directory.models import Organization, OrganizationEvent, Person, Practice, Region
 from publications.models import Publication
 
 SAMPLE_DATA_DIR: Path = Path(settings.BASE_DIR) / "fixtures"
@@ -25,6 +25,7 @@ SAMPLE_DATA_FILES: tuple[str, ...] = (
     "events.json",
     "people.json",
     "publications.json",
+    "practices.json",
 )
 
 
@@ -36,10 +37,11 @@ class DerivedFieldsResult:
     organizations: int = 0
     people: int = 0
     publications: int = 0
+    practices: int = 0
 
     @property
     def total(self) -> int:
-        return self.regions + self.organizations + self.people + self.publications
+        return self.regions + self.organizations + self.people + self.publications + self.practices
 
 
 @dataclass
@@ -146,8 +148,8 @@ def rebuild_derived_fields(*, batch_size: int = 1000) -> DerivedFieldsResult:
     """Recompute what ``save()`` derives but raw or bulk writes skip.
 
     Region ``path``/``depth`` from the parent links, what organizations derive from
-    their events (``directory.events``), and ``search_text`` of organizations, people
-    and publications. Only stale rows are written, with
+    their events (``directory.events``), and ``search_text`` of organizations, people,
+    publications and practical experience. Only stale rows are written, with
     ``bulk_update`` so ``updated_at`` is untouched; a second call writes nothing.
     """
     with transaction.atomic():
@@ -157,6 +159,7 @@ def rebuild_derived_fields(*, batch_size: int = 1000) -> DerivedFieldsResult:
             + _rebuild_search_text(Organization, batch_size=batch_size),
             people=_rebuild_search_text(Person, batch_size=batch_size),
             publications=_rebuild_search_text(Publication, batch_size=batch_size),
+            practices=_rebuild_search_text(Practice, batch_size=batch_size),
         )
         if result.total:
             # bulk_update sends no signals.
