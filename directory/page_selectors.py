@@ -24,6 +24,7 @@ from .models import (
     Organization,
     OrganizationEvent,
     Person,
+    Practice,
     Region,
     Source,
 )
@@ -31,6 +32,10 @@ from .models import (
 SIMILAR_LIMIT = 5
 RECENT_LIMIT = 8
 LANDING_LIMIT = 10
+PRACTICES_LIMIT = 5
+# The order of every short list of practices (a landing page's, the home page's, an
+# organization's, "other experience"): real entries before demo ones, newest first.
+PRACTICE_ORDER = ("is_demo", "-created_at", "-pk")
 
 
 @dataclass
@@ -172,6 +177,11 @@ def _organization(slug: str) -> Organization:
                 to_attr="public_publications",
             ),
             Prefetch(
+                "practices",
+                queryset=Practice.objects.published().order_by(*PRACTICE_ORDER),
+                to_attr="public_practices",
+            ),
+            Prefetch(
                 "events",
                 queryset=OrganizationEvent.objects.public()
                 .select_related("country")
@@ -300,12 +310,14 @@ def _region_landing(slug: str):
     organizations = (
         Organization.objects.published().in_region(region).select_related("region").order_by("name")
     )
+    practices = latest_practice_rows().filter(regions__path__startswith=region.path).distinct()
     return {
         "region": region,
         "trail": region.ancestors(include_self=False),
         "children": children,
         "org_count": counts.get(region.pk, 0),
         "organizations": list(organizations[:LANDING_LIMIT]),
+        "practices": list(practices[:PRACTICES_LIMIT]),
     }
 
 
@@ -327,8 +339,57 @@ def _activity_landing(slug: str):
         .select_related("region")
         .order_by("name")
     )
+    practices = latest_practice_rows().filter(activities=activity)
     return {
         "activity": activity,
         "org_count": organizations.count(),
         "organizations": list(organizations[:LANDING_LIMIT]),
+        "practices": list(practices[:PRACTICES_LIMIT]),
     }
+
+
+def latest_practice_rows():
+    """Published practices in ``PRACTICE_ORDER``: real before demo, newest first."""
+    return Practice.objects.published().order_by(*PRACTICE_ORDER)
+
+
+def latest_practices(limit: int = PRACTICES_LIMIT) -> list[Practice]:
+    """The home page's "learn from others": the latest published practices."""
+    return freshness.cached(
+        f"latest-practices:{limit}", lambda: list(latest_practice_rows()[:limit])
+    )
+
+
+def practice_detail(slug: str) -> Practice:
+    """A published practice with its published organizations (``public_organizations``),
+    types of work, regions, public sources and up to five other published practices
+    sharing a type of work (``others``)."""
+    return freshness.cached(f"practice:{current_language()}:{slug}", lambda: _practice(slug))
+
+
+def _practice(slug: str) -> Practice:
+    queryset = visibility.with_public_sources(Practice.objects.published()).prefetch_related(
+        Prefetch(
+            "organizations",
+            queryset=Organization.objects.published().select_related("region").order_by("name"),
+            to_attr="public_organizations",
+        ),
+        Prefetch("activities", queryset=ActivityType.objects.order_by("name")),
+        Prefetch("regions", queryset=Region.objects.order_by("name")),
+    )
+    try:
+        practice = queryset.get(slug=slug)
+    except Practice.DoesNotExist:
+        raise Http404("No such practice") from None
+    activity_ids = [activity.pk for activity in practice.activities.all()]
+    practice.others = (
+        list(
+            latest_practice_rows()
+            .filter(activities__in=activity_ids)
+            .exclude(pk=practice.pk)
+            .distinct()[:PRACTICES_LIMIT]
+        )
+        if activity_ids
+        else []
+    )
+    return practice

@@ -16,6 +16,7 @@ def home(request):
             "top_regions": page_selectors.top_regions(),
             "recent": page_selectors.recently_updated(),
             "org_count": page_selectors.published_count(),
+            "practices": page_selectors.latest_practices(),
         },
     )
 
@@ -73,3 +74,11 @@ class PersonDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return page_selectors.person_detail(self.kwargs["slug"])
+
+
+class PracticeDetailView(DetailView):
+    template_name = "directory/practice_detail.html"
+    context_object_name = "practice"
+
+    def get_object(self, queryset=None):
+        return page_selectors.practice_detail(self.kwargs["slug"])

@@ -12,6 +12,7 @@ from directory.models import (
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
     Region,
     Source,
 )
@@ -156,3 +157,48 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     def editors(self, create, extracted, **kwargs):
         if create and extracted:
             self.editors.set(extracted)
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    """A published practice; ``start`` and ``end`` as text ("1992", "1997-01") set the
+    dates with their precision; organizations, activities, regions and sources as lists."""
+
+    class Meta:
+        model = Practice
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Practice {n}")
+    title_ru = factory.Sequence(lambda n: f"Опыт {n}")
+    summary_en = "What was done, in one sentence."
+    summary_ru = "Что было сделано, в одном предложении."
+    is_published = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        for name in ("start", "end"):
+            text = kwargs.pop(name, None)
+            if text:
+                when = PartialDate.parse(text)
+                kwargs[f"{name}_date"] = when.date
+                kwargs[f"{name}_date_precision"] = when.precision.value
+        return kwargs
+
+    @factory.post_generation
+    def organizations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizations.set(extracted)
+
+    @factory.post_generation
+    def activities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.activities.set(extracted)
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.regions.set(extracted)
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)

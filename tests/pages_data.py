@@ -14,6 +14,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     PhoneFactory,
+    PracticeFactory,
     PublicationFactory,
     RegionFactory,
     SeriesFactory,
@@ -29,6 +30,7 @@ DRAFT_MARKERS = {
     "publication": "DRAFTPUBLICATIONzq6",
     "editor": "DRAFTEDITORzq7",
     "similar": "DRAFTSIMILARzq8",
+    "practice": "DRAFTPRACTICEzq23",
 }
 RESTRICTED_MARKERS = {
     "address_ru": "ЗАКРЫТЫЙАДРЕСzq9",
@@ -76,6 +78,8 @@ class World:
     publication: object
     planned: object
     draft_org: Organization
+    practice: object
+    draft_practice: object
 
 
 def build_world() -> World:
@@ -201,11 +205,31 @@ def build_world() -> World:
         is_published=False, publisher=org, editors=[person], series=series, topics=[legal],
     )  # fmt: skip
     _plant_events(similar, draft_parent)
+    # Done by the organization and by a draft; a draft practice of the organization in
+    # the same type of work and region (its page, landing pages, home, "other experience").
+    practice = PracticeFactory(
+        title_en="Legal Culture seminars", title_ru="Семинары «Правовая культура»",
+        summary_en="Legal education through seminars.",
+        summary_ru="Правовое просвещение через семинары.",
+        body_en="The group held seminars.\n\n- The first book\n- The second book",
+        body_ru="Группа проводила семинары.\n\n- Первая книга\n- Вторая книга",
+        lessons_en="Publish what a seminar collects.",
+        lessons_ru="Издавать то, что собрано на семинаре.",
+        start="1992", end="1994", organizations=[org, draft_parent], activities=[legal],
+        regions=[moscow_oblast],
+    )  # fmt: skip
+    draft_practice = PracticeFactory(
+        **marked(
+            DRAFT_MARKERS["practice"], "title_ru", "title_en", "summary_ru", "summary_en",
+            "body_ru", "body_en", "lessons_ru", "lessons_en",
+        ),
+        is_published=False, organizations=[org], activities=[legal], regions=[city],
+    )  # fmt: skip
     return World(
         russia=russia, moscow_oblast=moscow_oblast, city=city, org=org, restricted=restricted,
         partner=partner, branch=branch, similar=similar, legal=legal, monitoring=monitoring,
         person=person, draft_person=draft_person, publication=publication, planned=planned,
-        draft_org=draft_parent,
+        draft_org=draft_parent, practice=practice, draft_practice=draft_practice,
     )  # fmt: skip
 
 
@@ -265,4 +289,5 @@ def public_urls(world: World, language: str) -> list[str]:
             world.person.get_absolute_url(),
             world.publication.get_absolute_url(),
             world.planned.get_absolute_url(),
+            world.practice.get_absolute_url(),
         ]

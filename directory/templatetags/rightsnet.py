@@ -1,15 +1,17 @@
 """Template helpers shared by every public page."""
 
 import json
+import re
 from urllib.parse import urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from directory import dates
 from rightsnet.i18n import in_language, language_name
 from rightsnet.links import safe_url
 
@@ -219,3 +221,64 @@ def org_place(organization) -> str:
     if region and city and strip_tags(str(city)) != strip_tags(str(region)):
         return format_html("{}, {}", region, city)
     return conditional_escape(region or city)
+
+
+# A blank line (spaces and tabs allowed) ends a paragraph or a list.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_LIST_ITEM = "- "
+
+
+@register.filter
+def plain_text(text) -> SafeString:
+    """Plain text typed by staff as HTML: paragraphs split on blank lines, consecutive
+    lines starting with "- " a list, other line breaks kept; every character escaped,
+    so HTML in the text is shown as typed and never runs."""
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    html = []
+    for block in _BLANK_LINE.split(text):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        # Runs of list items and of other lines, in order.
+        runs: list[tuple[bool, list[str]]] = []
+        for line in lines:
+            item = line.startswith(_LIST_ITEM)
+            if item:
+                line = line[len(_LIST_ITEM) :].strip()
+            if runs and runs[-1][0] == item:
+                runs[-1][1].append(line)
+            else:
+                runs.append((item, [line]))
+        for item, run in runs:
+            if item:
+                html.append(
+                    format_html(
+                        "<ul>{}</ul>",
+                        format_html_join("", "<li>{}</li>", ((line,) for line in run)),
+                    )
+                )
+            else:
+                html.append(
+                    format_html("<p>{}</p>", mark_safe("<br>".join(escape(line) for line in run)))
+                )  # noqa: S308 - each line escaped
+    return mark_safe("\n".join(html))  # noqa: S308 - built of escaped parts
+
+
+@register.simple_tag
+def tr_plain_text(obj, field: str) -> SafeString:
+    """``plain_text`` of a translated field, current language first; text in the other
+    language is marked with its ``lang`` and a "(in Russian)" note."""
+    text, lang = in_language(obj, field)
+    html = plain_text(text)
+    if not lang:
+        return html
+    return format_html(
+        '<div lang="{}">{}</div><p><small class="fallback-note">{}</small></p>',
+        lang,
+        html,
+        _fallback_note(lang),
+    )
+
+
+@register.simple_tag
+def period(start, end) -> str:
+    """``directory.dates.period`` in the current language: "1992–1994", "since January 1997"."""
+    return dates.period(start, end)
