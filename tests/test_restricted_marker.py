@@ -48,7 +48,7 @@ def world(world):
         **SOURCE_MARKERS, date=datetime.date(2024, 3, 5), date_precision="day", is_public=False
     )
     public = SourceFactory(title_en=PUBLIC_SOURCE, title_ru=PUBLIC_SOURCE)
-    for entry in (world.org, world.restricted, world.person, world.publication):
+    for entry in (world.org, world.restricted, world.person, world.publication, world.practice):
         entry.sources.add(hidden, public)
     return world
 
@@ -98,6 +98,9 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         ("publications:publication_list", {}, publication_queries),
         ("publications:publication_detail", {"slug": world.publication.slug}, [{}]),
         ("publications:publication_detail", {"slug": world.planned.slug}, [{}]),
+        ("directory:practice_list", {}, [{}]),
+        ("directory:practice_detail", {"slug": world.practice.slug}, [{}]),
+        ("directory:practice_detail", {"slug": world.draft_practice.slug}, [{}]),
     ]
     for name, queries in (
         ("directory:organization_export", org_queries),
@@ -154,7 +157,8 @@ def test_the_markers_never_reach_a_public_url(client, world):
 def test_the_public_source_is_cited_where_the_hidden_one_is_not(client, world):
     """The hidden source is left out by the rule, not by a page that cites nothing."""
     for lang in LANGUAGES:
-        for entry in (world.org, world.restricted, world.person, world.publication):
+        entries = (world.org, world.restricted, world.person, world.publication, world.practice)
+        for entry in entries:
             with translation.override(lang):
                 url = entry.get_absolute_url()
             sources = page(client.get(url)).find("section", class_="sources")
@@ -191,9 +195,11 @@ def test_drafts_are_not_found_and_restricted_contacts_are_absent(client, world):
         with translation.override(lang):
             draft = world.draft_org.get_absolute_url()
             person = world.draft_person.get_absolute_url()
+            practice = world.draft_practice.get_absolute_url()
             restricted = world.restricted.get_absolute_url()
         assert client.get(draft).status_code == 404
         assert client.get(person).status_code == 404
+        assert client.get(practice).status_code == 404
         page = client.get(restricted)
         assert page.status_code == 200
         # The page itself is public: its name shows, its contacts do not.

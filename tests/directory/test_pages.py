@@ -16,6 +16,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     PhoneFactory,
+    PracticeFactory,
     PublicationFactory,
     RegionFactory,
     SourceFactory,
@@ -115,8 +116,8 @@ def test_home_in_russian(client, world):
 
 def test_home_query_count_does_not_grow(client, django_assert_num_queries, world):
     # The data version, then the blocks: types of work and their counts, regions and
-    # theirs, recently updated, the total.
-    with django_assert_num_queries(7):
+    # theirs, recently updated, the total, the latest practices.
+    with django_assert_num_queries(8):
         client.get(ru("directory:home"))
     # Until the next write, the blocks come from the cache.
     with django_assert_num_queries(1):
@@ -124,7 +125,8 @@ def test_home_query_count_does_not_grow(client, django_assert_num_queries, world
     for _n in range(5):
         region = RegionFactory(parent=world.russia)
         OrganizationFactory(region=region, activities=[ActivityTypeFactory()])
-    with django_assert_num_queries(7):
+        PracticeFactory(organizations=[world.org], activities=[world.legal])
+    with django_assert_num_queries(8):
         client.get(ru("directory:home"))
 
 
@@ -236,8 +238,9 @@ def test_draft_parent_is_not_named_but_published_parent_is(client, world):
 def test_organization_page_query_count_is_fixed(client, django_assert_num_queries, world):
     url = world.org.get_absolute_url()
     # The data version, the organization with its relations (its public events and
-    # their public sources among them), its sources, the similar groups.
-    with django_assert_num_queries(16):
+    # their public sources, its published practices among them), its sources, the
+    # similar groups.
+    with django_assert_num_queries(17):
         client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
@@ -252,7 +255,8 @@ def test_organization_page_query_count_is_fixed(client, django_assert_num_querie
         OrganizationEventFactory(
             organization=world.org, kind="renamed", date="1990", sources=[SourceFactory()]
         )
-    with django_assert_num_queries(16):
+        PracticeFactory(organizations=[world.org], activities=[world.legal])
+    with django_assert_num_queries(17):
         response = client.get(url)
     branches = page(response).find("section", aria_labelledby="structure-title").find("ul")
     assert len(branches.items()) == 5
@@ -361,9 +365,10 @@ def test_selectors_never_return_drafts(world):
 def test_landing_pages_query_counts_are_fixed(client, django_assert_num_queries, world):
     region_url = en("directory:region_detail", slug="moscow-oblast")
     activity_url = en("directory:activity_detail", slug="legal-defense")
-    with django_assert_num_queries(7):
+    # Each landing page reads its latest practices in one more query.
+    with django_assert_num_queries(8):
         client.get(region_url)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(activity_url)
     with django_assert_num_queries(1):
         client.get(region_url)
@@ -372,12 +377,15 @@ def test_landing_pages_query_counts_are_fixed(client, django_assert_num_queries,
     for _n in range(15):
         child = RegionFactory(parent=world.moscow_oblast)
         OrganizationFactory(region=child, activities=[world.legal])
-    with django_assert_num_queries(7):
+        PracticeFactory(regions=[child], activities=[world.legal])
+    with django_assert_num_queries(8):
         response = client.get(region_url)
     # The page shows the first ten; the count covers them all.
     organizations = page(response).find("section", aria_labelledby="orgs-title").find("ul")
     assert len(organizations.items()) == 10
     assertContains(response, "19 published organizations here, sub-regions included.")
-    with django_assert_num_queries(4):
+    practices = page(response).find("section", aria_labelledby="practices-title").find("ul")
+    assert len(practices.items()) == 5
+    with django_assert_num_queries(5):
         response = client.get(activity_url)
     assertContains(response, "19 published organizations do this work.")
