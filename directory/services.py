@@ -23,6 +23,8 @@ from .models import (
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
+    Region,
     Source,
 )
 
@@ -183,6 +185,48 @@ def event_restore_sources(*, event: OrganizationEvent, version, user) -> int:
         _record(event, user=user, reason=_("Restored from history"))
         event.sources.set(Source.objects.filter(pk__in=wanted))
     return len(wanted ^ current)
+
+
+def practice_record_links(
+    *, practices: Iterable[Practice], user, organization: Organization
+) -> int:
+    """Record a version of each practice whose organizations were changed on
+    ``organization``'s page: links saved from that side send no signal the practice's
+    history hears. Returns how many practices were recorded."""
+    recorded = 0
+    reason = _("Organizations changed on the page of “%(organization)s”") % {
+        "organization": organization
+    }
+    with transaction.atomic():
+        for practice in practices:
+            _record(practice, user=user, reason=reason)
+            practice.save(update_fields=["updated_at"])
+            recorded += 1
+    return recorded
+
+
+def practice_restore_links(*, practice: Practice, version, user) -> int:
+    """Give ``practice`` the organizations, types of work, regions and sources of its
+    historical ``version`` (those that still exist): restoring a version brings back the
+    row, not its links. Returns how many links changed."""
+    changed = 0
+    reason = _("Restored from history")
+    with transaction.atomic():
+        for relation, column, model in (
+            ("organizations", "organization_id", Organization),
+            ("activities", "activitytype_id", ActivityType),
+            ("regions", "region_id", Region),
+            ("sources", "source_id", Source),
+        ):
+            wanted = set(getattr(version, relation).values_list(column, flat=True))
+            wanted = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+            manager = getattr(practice, relation)
+            current = set(manager.values_list("pk", flat=True))
+            if wanted != current:
+                _record(practice, user=user, reason=reason)
+                manager.set(model.objects.filter(pk__in=wanted))
+                changed += len(wanted ^ current)
+    return changed
 
 
 # Bulk import of organizations from the export's CSV (see directory/importing.py).
