@@ -725,6 +725,22 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
         if "_continue" not in request.POST:
             self.duplicate_warning(request, obj)
 
+    def delete_model(self, request, obj):
+        practices = list(obj.practices.all())
+        super().delete_model(request, obj)
+        # The links go with the organization, silently: the practices' history says so.
+        services.practice_record_links(
+            practices=practices, user=request.user, organization=obj, deleted=True
+        )
+
+    def delete_queryset(self, request, queryset):
+        linked = {org: list(org.practices.all()) for org in queryset.prefetch_related("practices")}
+        super().delete_queryset(request, queryset)
+        for org, practices in linked.items():
+            services.practice_record_links(
+                practices=practices, user=request.user, organization=org, deleted=True
+            )
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Practice.organizations.through:

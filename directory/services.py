@@ -145,6 +145,7 @@ def organization_restore_related(*, organization: Organization, version, user) -
                     if model is OrganizationEvent:
                         event_restore_sources(event=old, version=record, user=user)
                     restored += 1
+            restored += _restore_practice_links(organization, deletion=deletion, user=user)
         for relation, column, model in (
             ("activities", "activitytype_id", ActivityType),
             ("partners", "to_organization_id", Organization),
@@ -159,6 +160,24 @@ def organization_restore_related(*, organization: Organization, version, user) -
                 _record(organization, user=user, reason=reason)
                 manager.set(model.objects.filter(pk__in=wanted))
                 restored += len(wanted ^ current)
+    return restored
+
+
+def _restore_practice_links(organization: Organization, *, deletion, user) -> int:
+    """Link ``organization`` again to the practices whose last version before its
+    ``deletion`` named it."""
+    restored = 0
+    links = Practice.history.model.organizations.model.objects
+    named = links.filter(organization_id=organization.pk).values("practice_id")
+    for practice in Practice.objects.filter(pk__in=named):
+        before = practice.history.filter(history_date__lt=deletion.history_date).first()
+        if before is None or not before.organizations.filter(organization_id=organization.pk):
+            continue
+        if practice.organizations.filter(pk=organization.pk).exists():
+            continue
+        _record(practice, user=user, reason=_("Restored from history"))
+        practice.organizations.add(organization)
+        restored += 1
     return restored
 
 
@@ -188,15 +207,18 @@ def event_restore_sources(*, event: OrganizationEvent, version, user) -> int:
 
 
 def practice_record_links(
-    *, practices: Iterable[Practice], user, organization: Organization
+    *, practices: Iterable[Practice], user, organization: Organization, deleted: bool = False
 ) -> int:
     """Record a version of each practice whose organizations were changed on
-    ``organization``'s page: links saved from that side send no signal the practice's
-    history hears. Returns how many practices were recorded."""
+    ``organization``'s page, or lost it when it was ``deleted``: links written from that
+    side send no signal the practice's history hears. Returns how many were recorded."""
     recorded = 0
-    reason = _("Organizations changed on the page of “%(organization)s”") % {
-        "organization": organization
-    }
+    if deleted:
+        reason = _("Organization “%(organization)s” deleted") % {"organization": organization}
+    else:
+        reason = _("Organizations changed on the page of “%(organization)s”") % {
+            "organization": organization
+        }
     with transaction.atomic():
         for practice in practices:
             _record(practice, user=user, reason=reason)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from directory.models import Practice
+from directory.models import Organization, Practice
 from tests.factories import (
     ActivityTypeFactory,
     OrganizationFactory,
@@ -425,3 +425,43 @@ def test_staff_without_a_role_see_no_practice(client):
     client.force_login(staff_user("newcomer"))
     assert client.get(url("changelist")).status_code == 403
     assert client.get(url("change", practice.pk)).status_code == 403
+
+
+def test_deleting_an_organization_is_recorded_on_its_practices_and_restoring_it_relinks(
+    client, editor
+):
+    org = OrganizationFactory(name_ru="Пермский «Мемориал»")
+    other = OrganizationFactory()
+    practice = make_practice(title_ru="Семинары", organizations=[org, other])
+    pk = org.pk
+
+    client.post(reverse("admin:directory_organization_delete", args=[pk]), {"post": "yes"})
+
+    assert list(practice.organizations.all()) == [other]
+    latest = practice.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        editor,
+        "Организация «Пермский «Мемориал»» удалена",
+    )
+    assert [link.organization_id for link in latest.organizations.all()] == [other.pk]
+
+    version = Organization.history.filter(id=pk).exclude(history_type="-").first()
+    revert = reverse("admin:directory_organization_simple_history", args=[pk, version.history_id])
+    client.post(revert, form_data(client.get(revert)), follow=True)
+
+    assert sorted(o.pk for o in practice.organizations.all()) == sorted([pk, other.pk])
+    assert practice.history.first().history_user == editor
+
+
+def test_deleting_organizations_by_the_bulk_action_is_recorded_on_their_practices(client, editor):
+    org = OrganizationFactory()
+    practice = make_practice(title_ru="Семинары", organizations=[org])
+
+    client.post(
+        reverse("admin:directory_organization_changelist"),
+        {"action": "delete_selected", "_selected_action": [org.pk], "post": "yes"},
+    )
+
+    assert not practice.organizations.exists()
+    assert list(practice.history.first().organizations.all()) == []
+    assert practice.history.first().history_user == editor
