@@ -41,10 +41,12 @@ from .duplicates import likely_duplicates
 from .models import (
     ActivityType,
     Affiliation,
+    ContactMessage,
     Organization,
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
     Region,
     Source,
 )
@@ -303,6 +305,54 @@ class OrganizationEventInline(TranslationStackedInline):
     )
 
 
+# The generated link table would show a row as "Practice_organizations object (1)".
+Practice.organizations.through.__str__ = lambda link: str(link.practice)
+
+
+class PracticeInline(admin.TabularInline):
+    """An organization's practical experience: the links to practices, each with a way
+    to its own page in the admin; new links are made by searching a practice's title."""
+
+    model = Practice.organizations.through
+    fields = ("practice", "practice_page")
+    autocomplete_fields = ("practice",)
+    extra = 0
+    verbose_name = _("practical experience")
+    verbose_name_plural = _("practical experience")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("practice")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "practice":
+            # The generated link table's column has no translated name of its own.
+            field.label = capfirst(Practice._meta.verbose_name)
+        return field
+
+    def get_fields(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.fields
+        return ("practice_title", "practice_page")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("practice_title", "practice_page")
+
+    @admin.display(description=_("practical experience"))
+    def practice_title(self, obj):
+        return str(obj.practice) if obj and obj.pk else "—"
+
+    @admin.display(description=_("edit"))
+    def practice_page(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse(admin_url_name(Practice, "change"), args=[obj.practice_id]),
+            gettext("open the practice"),
+        )
+
+
 def _empty(field_name: str) -> Q:
     return Q(**{field_name: ""}) | Q(**{f"{field_name}__isnull": True})
 
@@ -490,7 +540,9 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
         "updated_at",
     )  # fmt: skip
     form = OrganizationAdminForm
-    inlines = (PhoneInline, OrganizationEventInline, BranchInline, AffiliationInline)
+    inlines = (
+        PhoneInline, OrganizationEventInline, BranchInline, AffiliationInline, PracticeInline,
+    )  # fmt: skip
     actions = (
         mark_verified,
         publish,
@@ -672,6 +724,39 @@ class OrganizationAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
         super().save_model(request, obj, form, change)
         if "_continue" not in request.POST:
             self.duplicate_warning(request, obj)
+
+    def delete_model(self, request, obj):
+        practices = list(obj.practices.all())
+        super().delete_model(request, obj)
+        # The links go with the organization, silently: the practices' history says so.
+        services.practice_record_links(
+            practices=practices, user=request.user, organization=obj, deleted=True
+        )
+
+    def delete_queryset(self, request, queryset):
+        linked = {org: list(org.practices.all()) for org in queryset.prefetch_related("practices")}
+        super().delete_queryset(request, queryset)
+        for org, practices in linked.items():
+            services.practice_record_links(
+                practices=practices, user=request.user, organization=org, deleted=True
+            )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Practice.organizations.through:
+            # Links saved from this side send no m2m signal: the practices' own history
+            # records them here.
+            touched = set()
+            for row in formset.forms:
+                if row in formset.deleted_forms or row.has_changed():
+                    touched.add(row.initial.get("practice"))
+                    chosen = getattr(row, "cleaned_data", {}).get("practice")
+                    touched.add(getattr(chosen, "pk", chosen))
+            services.practice_record_links(
+                practices=Practice.objects.filter(pk__in=touched - {None}),
+                user=request.user,
+                organization=form.instance,
+            )
 
     # Restore: the organization comes back with what its deletion took with it.
 
@@ -866,3 +951,125 @@ class OrganizationEventAdmin(HistoryTranslationAdmin):
                     user=request.user,
                 )
         return response
+
+
+class PracticeForm(PartialDateModelForm):
+    """The start and the end typed as one field each: "1992", "1997-01" or "1997-01-25"."""
+
+    partial_dates = {
+        "start": ("start_date", "start_date_precision"),
+        "end": ("end_date", "end_date_precision"),
+    }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("start"), cleaned_data.get("end")
+        # The rule of the constraint practice_ends_after_start, said in words.
+        if start and end and end.date < start.date:
+            message = gettext("The end (%(end)s) is before the start (%(start)s).")
+            if end.date.year == start.date.year:
+                message += " " + gettext(
+                    "Within one year, type the end with its month, for example %(example)s."
+                ) % {"example": f"{end.date.year}-12"}
+            self.add_error(
+                "end",
+                ValidationError(
+                    message % {"end": end.display(), "start": start.display()},
+                    code="before_start",
+                ),
+            )
+        return cleaned_data
+
+
+@admin.register(Practice)
+class PracticeAdmin(HistoryTranslationAdmin):
+    """Practical experience: who did what, where and when, and what others can learn."""
+
+    form = PracticeForm
+    list_display = (
+        "title", "period", "organization_names", "is_published", "is_demo", "updated_at",
+    )  # fmt: skip
+    list_filter = ("is_published", "is_demo", "activities", "regions")
+    search_fields = ("title_ru", "title_en", "slug")
+    autocomplete_fields = ("organizations", "activities", "regions", "sources")
+    readonly_fields = ("is_demo", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "body", "lessons")}),
+        (_("Who, what and where"), {"fields": ("organizations", "activities", "regions")}),
+        (_("Period"), {"fields": ("start", "end")}),
+        (_("Sources"), {"fields": ("sources",)}),
+        (
+            _("Editorial"),
+            {"fields": ("is_published", "is_demo", "created_at", "updated_at")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("organizations")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "end" in form.base_fields:
+            form.base_fields["end"].help_text = _(
+                "Empty when the work goes on or its end is not known. A year (1997), "
+                "a year and month (1997-01) or a full date (1997-01-25)."
+            )
+        return form
+
+    @admin.display(description=_("period"), ordering="start_date")
+    def period(self, obj):
+        start, end = obj.start, obj.end
+        if start and end:
+            return f"{start.display()} – {end.display()}"
+        if start:
+            return start.since()
+        if end:
+            return gettext("ended %(end)s; start not known") % {"end": end.display()}
+        return "—"
+
+    @admin.display(description=_("organizations"))
+    def organization_names(self, obj):
+        return ", ".join(str(org) for org in obj.organizations.all()) or "—"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version brings back the row; its links come back here.
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                services.practice_restore_links(
+                    practice=Practice.objects.get(pk=object_id),
+                    version=Practice.history.get(history_id=version_id),
+                    user=request.user,
+                )
+        return response
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(CleanQueryAdmin):
+    """The log of messages sent to organizations through the site, written by the site
+    alone: read-only for everyone. It never holds a message's text or its sender's
+    address, only a hash of the address (one sender's messages share it)."""
+
+    list_display = (
+        "created_at", "organization", "outcome", "reason", "sender", "language",
+    )  # fmt: skip
+    list_filter = ("outcome", "created_at")
+    list_select_related = ("organization",)
+    search_fields = ("organization__name_ru", "organization__name_en")
+    fields = ("organization", "created_at", "outcome", "reason", "sender_hash", "language")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("sender (hashed)"), ordering="sender_hash")
+    def sender(self, obj):
+        # The start of the hash is enough to tell senders apart; the link lists one's messages.
+        return format_html(
+            '<a href="?sender_hash={}" title="{}">{}…</a>',
+            obj.sender_hash,
+            gettext("Messages from this sender"),
+            obj.sender_hash[:12],
+        )

@@ -23,6 +23,8 @@ from .models import (
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
+    Region,
     Source,
 )
 
@@ -143,6 +145,7 @@ def organization_restore_related(*, organization: Organization, version, user) -
                     if model is OrganizationEvent:
                         event_restore_sources(event=old, version=record, user=user)
                     restored += 1
+            restored += _restore_practice_links(organization, deletion=deletion, user=user)
         for relation, column, model in (
             ("activities", "activitytype_id", ActivityType),
             ("partners", "to_organization_id", Organization),
@@ -157,6 +160,24 @@ def organization_restore_related(*, organization: Organization, version, user) -
                 _record(organization, user=user, reason=reason)
                 manager.set(model.objects.filter(pk__in=wanted))
                 restored += len(wanted ^ current)
+    return restored
+
+
+def _restore_practice_links(organization: Organization, *, deletion, user) -> int:
+    """Link ``organization`` again to the practices whose last version before its
+    ``deletion`` named it."""
+    restored = 0
+    links = Practice.history.model.organizations.model.objects
+    named = links.filter(organization_id=organization.pk).values("practice_id")
+    for practice in Practice.objects.filter(pk__in=named):
+        before = practice.history.filter(history_date__lt=deletion.history_date).first()
+        if before is None or not before.organizations.filter(organization_id=organization.pk):
+            continue
+        if practice.organizations.filter(pk=organization.pk).exists():
+            continue
+        _record(practice, user=user, reason=_("Restored from history"))
+        practice.organizations.add(organization)
+        restored += 1
     return restored
 
 
@@ -183,6 +204,51 @@ def event_restore_sources(*, event: OrganizationEvent, version, user) -> int:
         _record(event, user=user, reason=_("Restored from history"))
         event.sources.set(Source.objects.filter(pk__in=wanted))
     return len(wanted ^ current)
+
+
+def practice_record_links(
+    *, practices: Iterable[Practice], user, organization: Organization, deleted: bool = False
+) -> int:
+    """Record a version of each practice whose organizations were changed on
+    ``organization``'s page, or lost it when it was ``deleted``: links written from that
+    side send no signal the practice's history hears. Returns how many were recorded."""
+    recorded = 0
+    if deleted:
+        reason = _("Organization “%(organization)s” deleted") % {"organization": organization}
+    else:
+        reason = _("Organizations changed on the page of “%(organization)s”") % {
+            "organization": organization
+        }
+    with transaction.atomic():
+        for practice in practices:
+            _record(practice, user=user, reason=reason)
+            practice.save(update_fields=["updated_at"])
+            recorded += 1
+    return recorded
+
+
+def practice_restore_links(*, practice: Practice, version, user) -> int:
+    """Give ``practice`` the organizations, types of work, regions and sources of its
+    historical ``version`` (those that still exist): restoring a version brings back the
+    row, not its links. Returns how many links changed."""
+    changed = 0
+    reason = _("Restored from history")
+    with transaction.atomic():
+        for relation, column, model in (
+            ("organizations", "organization_id", Organization),
+            ("activities", "activitytype_id", ActivityType),
+            ("regions", "region_id", Region),
+            ("sources", "source_id", Source),
+        ):
+            wanted = set(getattr(version, relation).values_list(column, flat=True))
+            wanted = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+            manager = getattr(practice, relation)
+            current = set(manager.values_list("pk", flat=True))
+            if wanted != current:
+                _record(practice, user=user, reason=reason)
+                manager.set(model.objects.filter(pk__in=wanted))
+                changed += len(wanted ^ current)
+    return changed
 
 
 # Bulk import of organizations from the export's CSV (see directory/importing.py).

@@ -1,6 +1,6 @@
 """A fictional directory for demos and benchmarks, honest about being one.
 
-Every generated organization, person and publication has ``is_demo`` set: that flag,
+Every generated organization, person, publication and practice has ``is_demo`` set: that flag,
 not the slug, is what tells it from real data everywhere (cards, pages, sitemap,
 ``clear_synthetic()``). Slugs still start with ``synthetic-`` only to keep them apart
 from real ones. Nothing generated can be taken for a real fact:
@@ -18,6 +18,8 @@ so the region facets and pages have rows), which ``generate_directory()`` loads 
 if needed. Organizations get ``founded`` events and a small share other events
 (renamed, designated, suspended, relocated, closed); their status, founding year,
 designations and former names are what ``directory.events.derive()`` makes of them.
+Practices (practical experience) are done by demo organizations in their towns, over a
+seeded period (some ongoing, some with no known dates), described in both languages.
 """
 
 import copy
@@ -40,6 +42,7 @@ from directory.models import (
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
     Region,
 )
 from publications.models import Publication, Series
@@ -213,6 +216,66 @@ PUBLICATION_SENTENCES = (
     ("Сборник статей и документов.", "A collection of articles and documents."),
     ("Пособие для волонтёров и юристов.", "A guide for volunteers and lawyers."),
 )
+# Practical experience: (Russian, English) title forms on a town (prepositional and
+# genitive in Russian), each with the type of work it is mostly about.
+PRACTICE_FORMS = (
+    ("Семинары по правовому просвещению в {prep}", "Legal education seminars in {town}",
+     "legal-education"),
+    ("Мониторинг мест лишения свободы в {prep}", "Monitoring places of detention in {town}",
+     "prisoners-rights"),
+    ("Общественная приёмная для жителей {gen}",
+     "A public reception office for the residents of {town}", "legal-defense"),
+    ("Наблюдатели на выборах: волонтёрская сеть {gen}",
+     "Election observers: the volunteer network of {town}", "monitoring"),
+    ("Бюллетень для региональных групп, {town_ru}", "A bulletin for regional groups, {town}",
+     "networking"),
+    ("Правовая помощь беженцам в {prep}", "Legal aid to refugees in {town}",
+     "freedom-of-movement"),
+    ("Летняя школа молодых юристов в {prep}", "A summer school for young lawyers in {town}",
+     "legal-education"),
+    ("Горячая линия для семей призывников, {town_ru}",
+     "A hotline for conscripts' families, {town}", "individual-rights"),
+    ("Судебная практика по жалобам жителей {gen}",
+     "Taking residents' complaints to court in {town}", "judicial-defense"),
+    ("Архив документов о нарушениях прав в {prep}",
+     "An archive of rights violations in {town}", "documentation"),
+)  # fmt: skip
+PRACTICE_SUMMARIES = (
+    ("Группа из {gen} делится опытом, который могут повторить другие.",
+     "A group from {town} shares experience that others can repeat."),
+    ("Как небольшая группа из {gen} наладила постоянную работу без больших денег.",
+     "How a small group from {town} set up lasting work without much money."),
+    ("Опыт нескольких лет работы в {prep}: что получилось и что нет.",
+     "Several years of work in {town}: what worked and what did not."),
+)  # fmt: skip
+PRACTICE_STEPS = (
+    ("Собрали волонтёров и провели для них вводное занятие.",
+     "Gathered volunteers and gave them an introductory session."),
+    ("Договорились о помещении с местной библиотекой.",
+     "Arranged a room with the local library."),
+    ("Вели журнал обращений и раз в квартал подводили итоги.",
+     "Kept a log of requests and took stock every quarter."),
+    ("Пригласили юристов из соседних групп.", "Invited lawyers from neighbouring groups."),
+    ("Выпустили короткую памятку и раздали её на приёмах.",
+     "Published a short leaflet and handed it out at consultations."),
+    ("Разослали отчёт партнёрам и местной прессе.",
+     "Sent a report to partners and the local press."),
+)  # fmt: skip
+PRACTICE_LESSONS = (
+    ("Начинать с малого и записывать каждое обращение.",
+     "Start small and write down every request."),
+    ("Один постоянный координатор важнее большого бюджета.",
+     "One steady coordinator matters more than a large budget."),
+    ("Партнёры из других городов помогают, когда местных сил не хватает.",
+     "Partners from other towns help when local forces fall short."),
+    ("Памятки нужно проверять с юристом до печати.",
+     "Have a lawyer check leaflets before printing them."),
+)  # fmt: skip
+PRACTICE_FIRST_YEAR, PRACTICE_LAST_YEAR = 1990, 2024
+PRACTICE_UNDATED_SHARE = 0.15  # no known dates at all
+PRACTICE_ONGOING_SHARE = 0.35  # of the dated: a start and no end
+PRACTICE_LIST_SHARE = 0.4  # bodies and lessons written as a "- " list
+
 KINDS = (
     (Organization.Kind.GROUP, 70),
     (Organization.Kind.NGO, 18),
@@ -265,6 +328,7 @@ class GenerationResult:
     publications: int
     seconds: float
     events: int = 0
+    practices: int = 0
 
 
 def synthetic_organizations():
@@ -273,23 +337,34 @@ def synthetic_organizations():
 
 
 def clear_synthetic() -> dict[str, int]:
-    """Delete every demo organization, person and publication, and their links.
+    """Delete every demo organization, person, publication and practice, and their links.
 
     Set-based deletes without signals, so no history rows are written: the history
     of demo rows is noise, and recording 20,000 deletions one by one takes minutes.
-    Real rows that pointed at a demo one (a publisher, a parent) lose the link,
-    as ``on_delete=SET_NULL`` would do.
+    Real rows that pointed at a demo one (a publisher, a parent, a practice's
+    organization) lose the link, as ``on_delete=SET_NULL`` would do.
     """
     demo = Q(is_demo=True)
     orgs = Organization.objects.filter(demo).values("pk")
     people = Person.objects.filter(demo).values("pk")
     publications = Publication.objects.filter(demo).values("pk")
+    practices = Practice.objects.filter(demo).values("pk")
     with transaction.atomic():
         counts = {
             "organizations": Organization.objects.filter(demo).count(),
             "people": Person.objects.filter(demo).count(),
             "publications": Publication.objects.filter(demo).count(),
+            "practices": Practice.objects.filter(demo).count(),
         }
+        for relation in ("activities", "regions", "sources"):
+            through = getattr(Practice, relation).through
+            _raw_delete(through.objects.filter(practice__in=practices))
+        _raw_delete(
+            Practice.organizations.through.objects.filter(
+                Q(practice__in=practices) | Q(organization__in=orgs)
+            )
+        )
+        _raw_delete(Practice.objects.filter(demo))
         _raw_delete(Publication.topics.through.objects.filter(publication__in=publications))
         _raw_delete(Publication.sources.through.objects.filter(publication__in=publications))
         _raw_delete(
@@ -332,6 +407,7 @@ def generate_directory(
     seed: int,
     people: int | None = None,
     publications: int | None = None,
+    practices: int | None = None,
     clear: bool = False,
     progress: bool = False,
     batch_size: int = BATCH_SIZE,
@@ -341,7 +417,8 @@ def generate_directory(
     ``orgs`` organizations (about 6% of them branches of others), with phones,
     1-4 types of work, partners, events, drafts (~5%) and hidden contacts (~5%);
     ``people`` people (default ``orgs // 10``) affiliated with them and
-    ``publications`` publications (default ``orgs // 20``), every row ``is_demo``.
+    ``publications`` publications (default ``orgs // 20``) and ``practices`` practices
+    (default ``orgs // 5``) done by them, every row ``is_demo``.
     The same ``seed`` gives the same names, slugs and places on the same database
     state. ``clear`` first deletes earlier demo rows; without it, new slugs are
     numbered after the existing demo ones. ``progress`` shows a tqdm bar on stderr.
@@ -349,27 +426,27 @@ def generate_directory(
     and rows are bulk-inserted in batches of ``batch_size``. The sample data is loaded
     first if it is missing.
     """
-    if (
-        orgs < 0
-        or (people is not None and people < 0)
-        or (publications is not None and publications < 0)
+    if orgs < 0 or any(
+        count is not None and count < 0 for count in (people, publications, practices)
     ):
         raise ValueError("Counts cannot be negative.")
     people = orgs // 10 if people is None else people
     publications = orgs // 20 if publications is None else publications
+    practices = orgs // 5 if practices is None else practices
     started = time.perf_counter()
     with translation.override("ru"), transaction.atomic():
         if clear:
             clear_synthetic()
         load_sample_data()
         builder = _Builder(seed=seed, batch_size=batch_size)
-        total = orgs + people + publications
+        total = orgs + people + publications + practices
         with tqdm(total=total, disable=not progress, unit="row", desc="demo directory") as bar:
             created = builder.organizations(orgs, bar)
             phones = builder.phones_created
             partnerships = builder.partnerships()
             made_people, affiliations = builder.people(people, bar)
             made_publications = builder.publications(publications, bar)
+            made_practices = builder.practices(practices, bar)
         freshness.bump()
     return GenerationResult(
         organizations=created,
@@ -381,6 +458,7 @@ def generate_directory(
         publications=made_publications,
         seconds=time.perf_counter() - started,
         events=builder.events_created,
+        practices=made_practices,
     )
 
 
@@ -423,6 +501,7 @@ class _Builder:
         self.org_offset = synthetic_organizations().count()
         self.person_offset = Person.objects.filter(is_demo=True).count()
         self.publication_offset = Publication.objects.filter(is_demo=True).count()
+        self.practice_offset = Practice.objects.filter(is_demo=True).count()
         self.blank_event = OrganizationEvent(is_public=True)
         self.orgs: list[_OrgInfo] = []
         self.person_pks: list[int] = []
@@ -790,6 +869,105 @@ class _Builder:
                 ]
             topic_through.objects.bulk_create(topic_rows, batch_size=self.batch_size)
             editor_through.objects.bulk_create(editor_rows, batch_size=self.batch_size)
+            made += len(batch)
+            bar.update(len(batch))
+        return made
+
+    # Practical experience ----------------------------------------------------------
+
+    def _period(self) -> tuple:
+        """Start and end (date, precision) pairs; some ongoing, some with no known dates."""
+        rng = self.rng
+        if rng.random() < PRACTICE_UNDATED_SHARE:
+            return (None, ""), (None, "")
+        start_year = rng.randint(PRACTICE_FIRST_YEAR, PRACTICE_LAST_YEAR - 1)
+        start = self._partial_date(start_year)
+        if rng.random() < PRACTICE_ONGOING_SHARE:
+            return start, (None, "")
+        # A later year, so the end is after the start whatever either's precision.
+        end_year = rng.randint(start_year + 1, min(start_year + 6, PRACTICE_LAST_YEAR))
+        return start, self._partial_date(end_year)
+
+    def _partial_date(self, year: int) -> tuple[datetime.date, str]:
+        precision = self.rng.choices(("year", "month", "day"), (6, 3, 1))[0]
+        month = self.rng.randint(1, 12) if precision != "year" else 1
+        day = self.rng.randint(1, 28) if precision == "day" else 1
+        return datetime.date(year, month, day), precision
+
+    def _text(self, pairs, count: int) -> tuple[str, str]:
+        """``count`` sentences of ``pairs`` in both languages: a paragraph or a "- " list."""
+        chosen = self.rng.sample(pairs, min(count, len(pairs)))
+        if len(chosen) > 1 and self.rng.random() < PRACTICE_LIST_SHARE:
+            return tuple("\n".join(f"- {pair[i]}" for pair in chosen) for i in (0, 1))
+        return tuple(" ".join(pair[i] for pair in chosen) for i in (0, 1))
+
+    def practices(self, count: int, bar) -> int:
+        if count and not self.orgs:
+            raise ValueError("Practices need demo organizations to have done them.")
+        rng = self.rng
+        by_slug = {activity.slug: activity for activity in self.activities}
+        made = 0
+        index = self.practice_offset + 1
+        through = {name: getattr(Practice, name).through for name in
+                   ("organizations", "activities", "regions")}  # fmt: skip
+        while made < count:
+            batch, plans = [], []
+            for _ in range(min(self.batch_size, count - made)):
+                lead = rng.choice(self.orgs)
+                town = lead.town
+                others = rng.sample(self.orgs, min(len(self.orgs), rng.choice((0, 0, 1, 2))))
+                orgs = [lead, *(org for org in others if org.pk != lead.pk)]
+                form_ru, form_en, topic = rng.choice(PRACTICE_FORMS)
+                names = {
+                    "prep": town.prepositional_ru, "gen": town.genitive_ru,
+                    "town_ru": town.ru, "town": town.en,
+                }  # fmt: skip
+                title_en = form_en.format(**names)
+                summary_ru, summary_en = rng.choice(PRACTICE_SUMMARIES)
+                body_ru, body_en = self._text(PRACTICE_STEPS, rng.randint(2, 4))
+                lessons_ru, lessons_en = self._text(PRACTICE_LESSONS, rng.randint(1, 3))
+                (start, start_precision), (end, end_precision) = self._period()
+                practice = Practice(
+                    title_ru=form_ru.format(**names),
+                    title_en=title_en,
+                    slug=f"{SYNTHETIC_PREFIX}{slug_from(title_en)[:55].strip('-')}-{index}",
+                    summary_ru=summary_ru.format(**names),
+                    summary_en=summary_en.format(**names),
+                    body_ru=body_ru,
+                    body_en=body_en,
+                    lessons_ru=lessons_ru,
+                    lessons_en=lessons_en,
+                    start_date=start,
+                    start_date_precision=start_precision,
+                    end_date=end,
+                    end_date_precision=end_precision,
+                    is_published=rng.random() >= DRAFT_SHARE,
+                    is_demo=True,
+                )
+                practice.search_text = practice.build_search_text()
+                activities = {by_slug[topic].pk} if topic in by_slug else set()
+                if rng.random() < 0.3:
+                    activities.add(rng.choices(self.activities, self.activity_weights)[0].pk)
+                regions = {self.regions[org.town.region].pk for org in orgs}
+                batch.append(practice)
+                plans.append(([org.pk for org in orgs], sorted(activities), sorted(regions)))
+                index += 1
+            created = Practice.objects.bulk_create(batch)
+            rows = {name: [] for name in through}
+            for practice, (org_pks, activity_pks, region_pks) in zip(created, plans, strict=True):
+                rows["organizations"] += [
+                    through["organizations"](practice_id=practice.pk, organization_id=pk)
+                    for pk in org_pks
+                ]
+                rows["activities"] += [
+                    through["activities"](practice_id=practice.pk, activitytype_id=pk)
+                    for pk in activity_pks
+                ]
+                rows["regions"] += [
+                    through["regions"](practice_id=practice.pk, region_id=pk) for pk in region_pks
+                ]
+            for name, model in through.items():
+                model.objects.bulk_create(rows[name], batch_size=self.batch_size)
             made += len(batch)
             bar.update(len(batch))
         return made

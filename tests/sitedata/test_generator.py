@@ -10,11 +10,19 @@ from django.core.management.base import CommandError
 
 from directory.duplicates import SIMILARITY_THRESHOLD, name_similarity
 from directory.events import derive
-from directory.models import Affiliation, Organization, OrganizationEvent, Person, Phone, Region
+from directory.models import (
+    Affiliation,
+    Organization,
+    OrganizationEvent,
+    Person,
+    Phone,
+    Practice,
+    Region,
+)
 from publications.models import Publication
 from rightsnet.text import fold_latin, has_cyrillic
 from sitedata.generator import TOWNS, clear_synthetic, generate_directory
-from sitedata.services import sample_data_paths
+from sitedata.services import rebuild_derived_fields, sample_data_paths
 from tests.factories import OrganizationFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,30 +93,52 @@ def resembling(generated: set[str], real: set[str]) -> list[tuple[str, str, floa
 
 
 def snapshot():
-    """What a user would see of the demo organizations, in slug order."""
+    """What a user would see of the demo organizations and practices, in slug order."""
     return list(
         demo(Organization)
         .order_by("slug")
         .values_list("slug", "name_ru", "name_en", "region__slug", "founded", "is_published")
-    )
+    ) + [
+        (
+            practice.slug,
+            practice.title_ru,
+            practice.body_en,
+            practice.start,
+            practice.end,
+            sorted(org.slug for org in practice.organizations.all()),
+            sorted(activity.slug for activity in practice.activities.all()),
+        )
+        for practice in demo(Practice)
+        .order_by("slug")
+        .prefetch_related("organizations", "activities")
+    ]
 
 
 def test_generates_exactly_the_requested_counts():
-    result = generate_directory(orgs=40, seed=3, people=12, publications=5)
+    result = generate_directory(orgs=40, seed=3, people=12, publications=5, practices=7)
 
     assert demo(Organization).count() == 40 == result.organizations
     assert demo(Person).count() == 12 == result.people
     assert demo(Publication).count() == 5 == result.publications
+    assert demo(Practice).count() == 7 == result.practices
     assert Phone.objects.filter(organization__is_demo=True).count() == result.phones
     assert Affiliation.objects.filter(person__is_demo=True).count() == result.affiliations
     assert OrganizationEvent.objects.filter(organization__is_demo=True).count() == result.events
     # The real sample data is there too, untouched in number.
     assert Organization.objects.filter(is_demo=False).count() == 7
+    assert Practice.objects.filter(is_demo=False).count() == 2
+
+
+def test_practices_need_organizations():
+    with pytest.raises(ValueError):
+        generate_directory(orgs=0, seed=1, practices=3)
+    assert not demo(Practice).exists()
 
 
 def test_default_people_and_publications_follow_the_organization_count():
     result = generate_directory(orgs=100, seed=1)
     assert (result.organizations, result.people, result.publications) == (100, 10, 5)
+    assert result.practices == 20
 
 
 def test_the_same_seed_gives_the_same_directory():
@@ -187,6 +217,8 @@ def test_clear_removes_demo_rows_and_keeps_the_real_ones():
     generate_directory(orgs=50, seed=4, people=10, publications=5)
     publisher = demo(Organization).first()
     real_book = PublicationFactory(title_en="A real report", publisher=publisher)
+    real_practice = Practice.objects.get(slug="networking-project")
+    real_practice.organizations.add(publisher)
     mhg_phones = Phone.objects.filter(organization__slug="moscow-helsinki-group").count()
     # The flag decides, not the slug.
     real_with_old_slug = OrganizationFactory(slug="synthetic-but-real")
@@ -194,7 +226,15 @@ def test_clear_removes_demo_rows_and_keeps_the_real_ones():
 
     removed = clear_synthetic()
 
-    assert removed == {"organizations": 51, "people": 10, "publications": 5}
+    assert removed == {"organizations": 51, "people": 10, "publications": 5, "practices": 10}
+    assert not demo(Practice).exists()
+    for relation in ("organizations", "activities", "regions", "sources"):
+        links = getattr(Practice, relation).through.objects
+        assert set(links.values_list("practice__slug", flat=True)) <= {
+            "legal-culture-seminars",
+            "networking-project",
+        }
+    assert [org.slug for org in real_practice.organizations.all()] == ["moscow-helsinki-group"]
     assert not demo(Organization).exists()
     assert not demo(Person).exists()
     assert not demo(Publication).exists()
@@ -219,14 +259,22 @@ def test_negative_counts_are_refused():
 def test_the_command_generates_and_clears(capsys):
     call_command("generate_directory", "--orgs", "12", "--seed", "4", "--no-progress")
     assert demo(Organization).count() == 12
-    assert "Generated 12 organizations" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Generated 12 organizations" in out and "2 practices" in out
+    call_command(
+        "generate_directory", "--orgs", "5", "--practices", "4", "--clear", "--no-progress"
+    )
+    assert demo(Practice).count() == 4
+    assert "4 practices" in capsys.readouterr().out
 
     call_command("generate_directory", "--orgs", "8", "--seed", "4", "--clear", "--no-progress")
     assert demo(Organization).count() == 8
 
     call_command("generate_directory", "--clear-only")
     assert demo(Organization).count() == 0
-    assert "Deleted 8 demo organizations" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Deleted 8 demo organizations" in out and "1 practices" in out
+    assert not demo(Practice).exists()
 
 
 def test_the_command_refuses_a_negative_count():
@@ -252,6 +300,9 @@ def test_generated_names_are_fictional_and_resemble_no_real_name():
     names |= {name for pair in demo(Person).values_list("name_ru", "name_en") for name in pair}
     titles = demo(Publication).values_list("title_ru", "title_en", "city_ru", "city_en")
     names |= {name for row in titles for name in row}
+    practice_titles = set(demo(Practice).values_list("title_ru", "title_en"))
+    assert len(practice_titles) > 100
+    names |= {name for pair in practice_titles for name in pair}
     real = real_names()
     assert {"Moscow Helsinki Group", "Яна Лантратова", "Судебная защита прав человека"} <= real
 
@@ -280,9 +331,10 @@ def test_generated_names_are_fictional_and_resemble_no_real_name():
 
     assert orgs.count() == 3000 and demo(Person).count() == 300
     assert demo(Publication).count() == 150
+    assert demo(Practice).count() == 600
     # Every row of the fixtures is there and none of them is a demo row; every other
     # row (all the generator made) is one.
-    for model in (Organization, Person, Publication):
+    for model in (Organization, Person, Publication, Practice):
         label = model._meta.label_lower
         slugs = {row["fields"]["slug"] for row in fixture_rows() if row["model"] == label}
         assert set(model.objects.filter(is_demo=False).values_list("slug", flat=True)) == slugs
@@ -339,3 +391,41 @@ def test_derived_columns_are_what_the_events_say():
     assert {org.status for org in with_a_story} >= {"active", "inactive", "closed"}
     assert any(org.former_names for org in orgs)
     assert {org.designations for org in orgs} >= {"", "foreign_agent", "undesirable"}
+
+
+def test_demo_practices_are_done_by_demo_organizations_in_their_towns():
+    """Each practice: in both languages, by demo organizations, in their regions, on a
+    period that may be ongoing or unknown, searchable as a save would make it."""
+    result = generate_directory(orgs=300, seed=2, people=0, publications=0)
+    practices = list(
+        demo(Practice).prefetch_related("organizations", "activities", "regions", "sources")
+    )
+    towns = {town.region: town for town in TOWNS}
+
+    assert len(practices) == result.practices == 60
+    for practice in practices:
+        practice.full_clean()  # the dates' constraints: precision set, end not before start
+        assert practice.is_demo
+        assert has_cyrillic(practice.title_ru) and not has_cyrillic(practice.title_en)
+        for text in (practice.summary_ru, practice.body_ru, practice.lessons_ru):
+            assert has_cyrillic(text) and "<" not in text
+        for text in (practice.summary_en, practice.body_en, practice.lessons_en):
+            assert text and not has_cyrillic(text) and "<" not in text
+        orgs = list(practice.organizations.all())
+        assert 1 <= len(orgs) <= 3 and all(org.is_demo for org in orgs)
+        assert {region.pk for region in practice.regions.all()} == {org.region_id for org in orgs}
+        assert any(towns[org.region.slug].en in practice.title_en for org in orgs)
+        assert practice.activities.all()
+        assert not practice.sources.all()  # the generator makes no sources
+        assert practice.search_text == practice.build_search_text()
+        if practice.start and practice.end:
+            assert practice.end.date > practice.start.date
+    assert rebuild_derived_fields().practices == 0
+
+    periods = {(p.start is not None, p.end is not None) for p in practices}
+    assert periods == {(False, False), (True, False), (True, True)}
+    assert {p.start.precision for p in practices if p.start} == {"year", "month", "day"}
+    assert any(p.body_ru.startswith("- ") and "\n- " in p.body_ru for p in practices)
+    assert any(not p.body_en.startswith("- ") for p in practices)
+    assert any(not p.is_published for p in practices)
+    assert any(len(p.organizations.all()) > 1 for p in practices)

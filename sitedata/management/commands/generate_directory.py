@@ -16,7 +16,10 @@ def non_negative(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Generate N demo organizations (with people and publications), deterministically."
+    help = (
+        "Generate N demo organizations (with people, publications and practices), "
+        "deterministically."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -31,6 +34,12 @@ class Command(BaseCommand):
             type=non_negative,
             default=None,
             help="Publications (default orgs / 20).",
+        )
+        parser.add_argument(
+            "--practices",
+            type=non_negative,
+            default=None,
+            help="Practices (practical experience; default orgs / 5).",
         )
         parser.add_argument(
             "--clear",
@@ -48,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     "Deleted {organizations} demo organizations, {people} people, "
-                    "{publications} publications.".format(**removed)
+                    "{publications} publications, {practices} practices.".format(**removed)
                 )
             )
             return
@@ -58,6 +67,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 people=options["people"],
                 publications=options["publications"],
+                practices=options["practices"],
                 clear=options["clear"],
                 progress=not options["no_progress"] and options["verbosity"] > 0,
             )
@@ -69,6 +79,7 @@ class Command(BaseCommand):
                 f"{result.phones} phones, {result.partnerships} partnerships, "
                 f"{result.events} events), "
                 f"{result.people} people ({result.affiliations} affiliations), "
-                f"{result.publications} publications in {result.seconds:.1f} s."
+                f"{result.publications} publications, {result.practices} practices "
+                f"in {result.seconds:.1f} s."
             )
         )
