@@ -982,7 +982,7 @@ class PracticeForm(PartialDateModelForm):
 
 
 @admin.register(Practice)
-class PracticeAdmin(HistoryTranslationAdmin):
+class PracticeAdmin(PublicPageLinkMixin, HistoryTranslationAdmin):
     """Practical experience: who did what, where and when, and what others can learn."""
 
     form = PracticeForm
@@ -992,9 +992,9 @@ class PracticeAdmin(HistoryTranslationAdmin):
     list_filter = ("is_published", "is_demo", "activities", "regions")
     search_fields = ("title_ru", "title_en", "slug")
     autocomplete_fields = ("organizations", "activities", "regions", "sources")
-    readonly_fields = ("is_demo", "created_at", "updated_at")
+    readonly_fields = ("public_page", "is_demo", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "body", "lessons")}),
+        (None, {"fields": ("title", "slug", "public_page", "summary", "body", "lessons")}),
         (_("Who, what and where"), {"fields": ("organizations", "activities", "regions")}),
         (_("Period"), {"fields": ("start", "end")}),
         (_("Sources"), {"fields": ("sources",)}),
