@@ -3,7 +3,7 @@ from django.urls import path
 from listing.urls import listing_urls
 
 from . import views
-from .listings import ORGANIZATIONS, PEOPLE
+from .listings import ORGANIZATIONS, PEOPLE, PRACTICES
 
 app_name = "directory"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("activities/<slug:slug>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     *listing_urls("people/", PEOPLE, "person"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
+    *listing_urls("practices/", PRACTICES, "practice"),
+    path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice_detail"),
 ]

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.generic import DetailView, ListView, View
 
 from . import contacts, page_selectors
+from .models import Practice
 
 
 def home(request):
@@ -73,3 +74,13 @@ class PersonDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return page_selectors.person_detail(self.kwargs["slug"])
+
+
+class PracticeDetailView(DetailView):
+    """A placeholder until the practice page (issue 13's detail part) replaces it:
+    published practices only, in the bare site layout."""
+
+    template_name = "base.html"
+
+    def get_queryset(self):
+        return Practice.objects.published()

@@ -12,6 +12,7 @@ from directory.models import (
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
     Region,
     Source,
 )
@@ -156,3 +157,51 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     def editors(self, create, extracted, **kwargs):
         if create and extracted:
             self.editors.set(extracted)
+
+
+def _typed_dates(kwargs: dict, *fields: str) -> dict:
+    """Each of ``fields`` given as text ("1992", "1997-01") sets its precision too."""
+    for name in fields:
+        if isinstance(kwargs.get(name), str):
+            when = PartialDate.parse(kwargs[name])
+            kwargs[name], kwargs[f"{name}_precision"] = when.date, when.precision.value
+    return kwargs
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    """A published practice; ``start_date``/``end_date`` as text ("1992", "1997-01") set
+    their precision; ``organizations``, ``activities``, ``regions``, ``sources`` as lists."""
+
+    class Meta:
+        model = Practice
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Practice {n}")
+    title_ru = factory.Sequence(lambda n: f"Практика {n}")
+    summary_en = "What was done, in one sentence."
+    summary_ru = "Что было сделано, в одной фразе."
+    is_published = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        return _typed_dates(kwargs, "start_date", "end_date")
+
+    @factory.post_generation
+    def organizations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizations.set(extracted)
+
+    @factory.post_generation
+    def activities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.activities.set(extracted)
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.regions.set(extracted)
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sources.set(extracted)

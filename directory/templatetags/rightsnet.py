@@ -13,6 +13,8 @@ from django.utils.translation import gettext
 from rightsnet.i18n import in_language, language_name
 from rightsnet.links import safe_url
 
+from .. import dates
+
 register = template.Library()
 
 
@@ -219,3 +221,10 @@ def org_place(organization) -> str:
     if region and city and strip_tags(str(city)) != strip_tags(str(region)):
         return format_html("{}, {}", region, city)
     return conditional_escape(region or city)
+
+
+@register.simple_tag
+def period(start, end) -> str:
+    """``directory.dates.period`` of two ``PartialDate`` values (or None), in the page's
+    language: "1992–1994", «с 1992 г.», "" when neither is known."""
+    return dates.period(start, end)
