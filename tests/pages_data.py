@@ -14,6 +14,7 @@ from tests.factories import (
     OrganizationFactory,
     PersonFactory,
     PhoneFactory,
+    PracticeFactory,
     PublicationFactory,
     RegionFactory,
     SeriesFactory,
@@ -29,6 +30,7 @@ DRAFT_MARKERS = {
     "publication": "DRAFTPUBLICATIONzq6",
     "editor": "DRAFTEDITORzq7",
     "similar": "DRAFTSIMILARzq8",
+    "practice": "DRAFTPRACTICEzq23",
 }
 RESTRICTED_MARKERS = {
     "address_ru": "ЗАКРЫТЫЙАДРЕСzq9",
@@ -76,6 +78,8 @@ class World:
     publication: object
     planned: object
     draft_org: Organization
+    practice: object
+    draft_practice: object
 
 
 def build_world() -> World:
@@ -201,11 +205,27 @@ def build_world() -> World:
         is_published=False, publisher=org, editors=[person], series=series, topics=[legal],
     )  # fmt: skip
     _plant_events(similar, draft_parent)
+    # Practical experience: a published practice done by the group and its draft parent,
+    # and a draft practice with a marker in every text.
+    practice = PracticeFactory(
+        title_en="Legal Culture seminars", title_ru="Семинары «Правовая культура»",
+        summary_en="Seminars on legal education.", summary_ru="Семинары по правовому просвещению.",
+        organizations=[org, draft_parent], activities=[legal], regions=[city],
+        start_date="1992", end_date="1994",
+    )  # fmt: skip
+    draft_practice = PracticeFactory(
+        **marked(
+            DRAFT_MARKERS["practice"], "title_ru", "title_en", "summary_ru", "summary_en",
+            "body_ru", "body_en", "lessons_ru", "lessons_en",
+        ),
+        is_published=False, organizations=[org], activities=[legal], regions=[city],
+        start_date="1993",
+    )  # fmt: skip
     return World(
         russia=russia, moscow_oblast=moscow_oblast, city=city, org=org, restricted=restricted,
         partner=partner, branch=branch, similar=similar, legal=legal, monitoring=monitoring,
         person=person, draft_person=draft_person, publication=publication, planned=planned,
-        draft_org=draft_parent,
+        draft_org=draft_parent, practice=practice, draft_practice=draft_practice,
     )  # fmt: skip
 
 
@@ -250,6 +270,7 @@ def public_urls(world: World, language: str) -> list[str]:
         return [
             reverse("directory:home"),
             reverse("directory:about"),
+            reverse("directory:practice_list"),
             reverse("directory:region_list"),
             reverse("directory:activity_list"),
             world.org.get_absolute_url(),
