@@ -583,11 +583,8 @@ class ManyToManyTreeFacet(TreeFacet):
     M2M table: a row counts once in a node however many of its values lie below it.
     Not tested in memory (no ``candidate_column``): its listing reads text matches in SQL."""
 
-    candidate_column = None
-
     def __init__(self, name, label, *, field, tree: Callable):
         super().__init__(name, label, column=None, tree=tree)
-        self.column = self.candidate_column = None
         self.field = field
 
     def filter(self, queryset, values, lookups):
@@ -607,13 +604,15 @@ class ManyToManyTreeFacet(TreeFacet):
             .order_by()
             .values_list(owner, target)
         )
-        below: dict[int, frozenset] = {}
+        # A value counts for its node and every node above it, once per row.
+        containing: dict[int, frozenset] = {}
         nodes_of: dict[int, set] = {}
         for row_id, node_id in pairs:
-            if node_id not in below:
+            if node_id not in containing:
                 node = tree.by_id.get(node_id)
-                below[node_id] = frozenset(a.pk for a in tree.ancestors(node)) if node else ()
-            nodes_of.setdefault(row_id, set()).update(below[node_id])
+                path = tree.ancestors(node) if node else ()
+                containing[node_id] = frozenset(a.pk for a in path)
+            nodes_of.setdefault(row_id, set()).update(containing[node_id])
         return Counter(chain.from_iterable(nodes_of.values()))
 
     def totals(self, counts, tree) -> Counter:
