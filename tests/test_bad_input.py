@@ -31,7 +31,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.models import ActivityType, Organization, Person, Region
+from directory.models import ActivityType, Organization, Person, Practice, Region
 from publications.models import Publication, Series
 from sitedata.sitemaps import SITEMAPS
 from tests.staff import staff_user
@@ -290,6 +290,7 @@ def slugs(world):
             *Organization.objects.values_list("slug", flat=True),
             *Person.objects.values_list("slug", flat=True),
             *Publication.objects.values_list("slug", flat=True),
+            *Practice.objects.values_list("slug", flat=True),
             *Region.objects.values_list("slug", flat=True),
             *ActivityType.objects.values_list("slug", flat=True),
             *Series.objects.values_list("slug", flat=True),
