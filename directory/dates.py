@@ -167,6 +167,52 @@ class PartialDate:
                 "day": self.date.day,
             }
 
+    def until(self, language: str | None = None) -> str:
+        """ "until January 1997" / «до января 1997 г.» (the month in the genitive)."""
+        language = current_language(language)
+        with translation.override(language):
+            parts = {"year": self.date.year}
+            if self.precision == Precision.YEAR:
+                return pgettext("until a year", "until %(year)s") % parts
+            month = str(MONTHS_ALT[self.date.month])
+            if language in _LOWER_CASE_MONTHS:
+                month = month.lower()
+            if self.precision == Precision.MONTH:
+                return pgettext("until a month", "until %(month)s %(year)s") % {
+                    **parts,
+                    "month": month,
+                }
+            return pgettext("until a day", "until %(day)s %(month)s %(year)s") % {
+                **parts,
+                "month": month,
+                "day": self.date.day,
+            }
+
+
+def period(start: PartialDate | None, end: PartialDate | None, language: str | None = None) -> str:
+    """A span of time as a reader says it: "1992–1994" / «1992–1994 гг.», "March 1992 –
+    June 1994", "since 1992" (no end: ongoing), "until 1994" (the start is not known),
+    "" when neither is known."""
+    language = current_language(language)
+    if start is None and end is None:
+        return ""
+    if end is None:
+        return start.since(language)
+    if start is None:
+        return end.until(language)
+    if start == end:
+        return start.display(language)
+    with translation.override(language):
+        if start.precision == end.precision == Precision.YEAR:
+            return pgettext("a range of years", "%(start)s–%(end)s") % {
+                "start": start.date.year,
+                "end": end.date.year,
+            }
+        return pgettext("a range of dates", "%(start)s – %(end)s") % {
+            "start": start.display(language),
+            "end": end.display(language),
+        }
+
 
 class PartialDateField(forms.CharField):
     """Admin input of a ``PartialDate`` as text: "1997", "1997-01" or "1997-01-25"."""
@@ -234,44 +280,3 @@ class PartialDateModelForm(forms.ModelForm, metaclass=_PartialDateFormMetaclass)
             setattr(self.instance, date_name, value.date if value else None)
             setattr(self.instance, precision_name, value.precision.value if value else "")
         super()._post_clean()
-
-
-def period(start: PartialDate | None, end: PartialDate | None, language: str | None = None) -> str:
-    """A span of time as a reader says it: "1992–1994" / «1992–1994 гг.», "since January
-    1997", "until 1994", "March 1992 – 1994"; "" when neither end is known."""
-    language = current_language(language)
-    if start is None and end is None:
-        return ""
-    if end is None:
-        return start.since(language)
-    with translation.override(language):
-        if start is None:
-            return _until(end, language)
-        if start == end:
-            return start.display(language)
-        if start.precision == end.precision == Precision.YEAR:
-            return pgettext("a range of years", "%(start)s–%(end)s") % {
-                "start": start.date.year,
-                "end": end.date.year,
-            }
-        return pgettext("a range of dates", "%(start)s – %(end)s") % {
-            "start": start.display(language),
-            "end": end.display(language),
-        }
-
-
-def _until(end: PartialDate, language: str) -> str:
-    """ "until January 1997" / «до января 1997 г.» (a month in the genitive, as after "since")."""
-    parts = {"year": end.date.year}
-    if end.precision == Precision.YEAR:
-        return pgettext("until a year", "until %(year)s") % parts
-    month = str(MONTHS_ALT[end.date.month])
-    if language in _LOWER_CASE_MONTHS:
-        month = month.lower()
-    if end.precision == Precision.MONTH:
-        return pgettext("until a month", "until %(month)s %(year)s") % {**parts, "month": month}
-    return pgettext("until a day", "until %(day)s %(month)s %(year)s") % {
-        **parts,
-        "month": month,
-        "day": end.date.day,
-    }

@@ -43,7 +43,7 @@ from django.db.models.sql.constants import MULTI
 from listing.columns import DetailUrl
 from listing.exports import CHUNK_SIZE, Export, in_pieces, rows_of
 
-from . import columns, person_columns, visibility
+from . import columns, person_columns, practice_columns, visibility
 from .models import ActivityType, Organization, Phone
 
 # Organizations: plain values, related rows per chunk.
@@ -365,6 +365,26 @@ def person_export(*, result, base_url: str) -> Export:
         rows=(
             person_columns.person_row(person, ctx, url)
             for person in rows_of(result, columns.public_sources_prefetch())
+        ),
+        lang=lang,
+    )
+
+
+# Practical experience: the selector's model instances and prefetches, per chunk.
+
+
+def practice_export(*, result, base_url: str) -> Export:
+    """The export of a ``PRACTICES.search`` result in its language."""
+    lang = result.language
+    ctx = columns.ExportContext(lang=lang, base_url=base_url, public=True)
+    url = DetailUrl("directory:practice_detail", lang=lang, base_url=base_url)
+    return Export(
+        name="practices",
+        columns=practice_columns.PRACTICE_COLUMNS,
+        headers=practice_columns.practice_headers(lang),
+        rows=(
+            practice_columns.practice_row(practice, ctx, url)
+            for practice in rows_of(result, columns.public_sources_prefetch())
         ),
         lang=lang,
     )

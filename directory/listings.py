@@ -1,6 +1,8 @@
-"""The organization and people lists, each declared once (see ``listing``).
+"""The organization, people and practical experience lists, each declared once (see
+``listing``).
 
-``ORGANIZATIONS.search(params, language)`` and ``PEOPLE.search(...)`` are what the list
+``ORGANIZATIONS.search(params, language)``, ``PEOPLE.search(...)`` and
+``PRACTICES.search(...)`` are what the list
 pages and their exports run, so a list and its download can never disagree. ``params``
 is ``request.GET`` or any ``{name: [values]}`` mapping (bad values are dropped with a
 note, never raised); ``language`` ("ru"/"en") is that of labels, notes and the name
@@ -9,7 +11,8 @@ list shows them across all its pages, not paginated, ready to stream: regions jo
 organizations with their types of work in ``public_activities`` and their contacts
 through ``with_public_contacts()`` (read ``public_email``, ``public_address_ru/en``,
 ``public_postal_code``, ``public_phones``, never the raw fields); people with
-``public_affiliations`` (published organizations only).
+``public_affiliations`` (published organizations only); practices with
+``public_organizations`` (published only), ``public_activities`` and ``public_regions``.
 """
 
 from django.db.models import F, Prefetch
@@ -23,6 +26,7 @@ from listing.facets import (
     ChoiceFacet,
     Lookups,
     ManyToManyFacet,
+    ManyToManyTreeFacet,
     RelatedFacet,
     TagFacet,
     TextFacet,
@@ -48,7 +52,9 @@ from .models import (
     OrganizationEvent,
     Person,
     Phone,
+    Practice,
     Region,
+    running_in_year,
 )
 from .templatetags.rightsnet import tel_href, translated
 
@@ -383,5 +389,92 @@ PEOPLE = Listing(
     template="directory/person_list.html",
     export=exports.person_export,
     export_url_name="directory:person_export",
+    cache=freshness,
+)
+
+
+# Practical experience: what groups did, where, when and with which types of work.
+PRACTICE_TITLE = Sort("title", pgettext_lazy("sort", "title"), by_name("title"))
+PRACTICE_RELEVANCE = Sort(
+    "relevance", pgettext_lazy("sort", "relevance"), by_name("title"), relevance=True
+)
+PRACTICE_NEWEST = Sort(
+    "-start",
+    pgettext_lazy("sort", "newest first"),
+    lambda language: [F("start_date").desc(nulls_last=True), *by_name("title")(language)],
+)
+
+
+def _named_only(queryset):
+    return queryset.only("id", "slug", "name_ru", "name_en")
+
+
+PRACTICES = Listing(
+    name="practices",
+    queryset=Practice.objects.published,
+    related=lambda rows: rows.prefetch_related(
+        Prefetch(
+            "organizations",
+            queryset=_named_only(Organization.objects.published()),
+            to_attr="public_organizations",
+        ),
+        Prefetch(
+            "activities", queryset=_named_only(ActivityType.objects), to_attr="public_activities"
+        ),
+        Prefetch(
+            "regions",
+            # Root first: "Russia, Podolsk".
+            queryset=Region.objects.only("id", "slug", "name_ru", "name_en", "path").order_by(
+                "path"
+            ),
+            to_attr="public_regions",
+        ),
+    ),
+    lookups=lambda params: Lookups(
+        regions=region_lookup(),
+        activities=activity_lookup(),
+        organizations=chosen_organizations(params),
+    ),
+    facets=[
+        text_facet(),
+        ManyToManyTreeFacet(
+            "region",
+            pgettext_lazy("facet", "Region"),
+            field=Practice.regions.field,
+            tree=lambda lk: lk.regions,
+        ),
+        ManyToManyFacet(
+            "activity",
+            pgettext_lazy("facet", "Type of work"),
+            field=Practice.activities.field,
+            choices=lambda lk: named_choices(lk.activities.values()),
+            hide_empty=True,
+        ),
+        RelatedFacet(
+            "organization",
+            pgettext_lazy("facet", "Organization"),
+            link=Practice.organizations.through,
+            owner="practice",
+            target="organization",
+            chosen=lambda lk: lk.organizations,
+            counted=lambda: Practice.organizations.through.objects.filter(
+                visibility.published("organization__")
+            ),
+            size=ORGANIZATION_FACET_SIZE,
+        ),
+        YearFacet(
+            "year",
+            pgettext_lazy("facet", "Under way in year"),
+            condition=running_in_year,
+            minimum=MIN_YEAR,
+            maximum=MAX_YEAR,
+        ),
+    ],
+    sorts=[PRACTICE_RELEVANCE, PRACTICE_TITLE, PRACTICE_NEWEST, UPDATED],
+    default_sort="title",
+    relevance_note=_("Sorting by relevance needs a search query: sorted by title."),
+    template="directory/practice_list.html",
+    export=exports.practice_export,
+    export_url_name="directory:practice_export",
     cache=freshness,
 )

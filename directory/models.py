@@ -687,9 +687,18 @@ class Affiliation(models.Model):
         return f"{self.person} — {self.organization}" + (f" ({self.role})" if self.role else "")
 
 
+def running_in_year(year: int) -> Q:
+    """Practices under way at some time in ``year``: begun in it or before, and ended in
+    it or after or not ended (an unknown end is ongoing); an unknown start never matches."""
+    return Q(start_date__year__lte=year) & (Q(end_date__isnull=True) | Q(end_date__year__gte=year))
+
+
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(visibility.published())
+
+    def running_in(self, year: int):
+        return self.filter(running_in_year(year))
 
 
 class Practice(models.Model):

@@ -1,11 +1,9 @@
-from django.http import Http404
 from django.urls import path
-from django.views.defaults import page_not_found
 
 from listing.urls import listing_urls
 
 from . import views
-from .listings import ORGANIZATIONS, PEOPLE
+from .listings import ORGANIZATIONS, PEOPLE, PRACTICES
 
 app_name = "directory"
 
@@ -24,7 +22,6 @@ urlpatterns = [
     path("activities/<slug:slug>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     *listing_urls("people/", PEOPLE, "person"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
-    # Placeholder for reverse() until the practices list lands (branch i13-list).
-    path("practices/", page_not_found, {"exception": Http404()}, name="practice_list"),
+    *listing_urls("practices/", PRACTICES, "practice"),
     path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice_detail"),
 ]

@@ -528,9 +528,13 @@ class TreeFacet(Facet):
     def row_counts(self, values, lookups):
         return Counter(values)
 
+    def totals(self, counts, tree) -> Counter:
+        """Counts per node including every node below it."""
+        return tree.rolled_up(counts)
+
     def shown(self, counts, params, lookups):
         tree = self.tree(lookups)
-        totals = tree.rolled_up(counts)
+        totals = self.totals(counts or {}, tree)
         chosen = self._chosen(params, lookups)
 
         def shown_node(node) -> dict:
@@ -571,6 +575,48 @@ class TreeFacet(Facet):
                 name=self.name, label=str(self.label), value=text, remove_url=remove_url, lang=lang
             )
         ]
+
+
+class ManyToManyTreeFacet(TreeFacet):
+    """One node of a tree reached through a many-to-many ``field`` (a practice's
+    regions): rows with any value in the chosen node or below it. Counted through the
+    M2M table: a row counts once in a node however many of its values lie below it.
+    Not tested in memory (no ``candidate_column``): its listing reads text matches in SQL."""
+
+    def __init__(self, name, label, *, field, tree: Callable):
+        super().__init__(name, label, column=None, tree=tree)
+        self.field = field
+
+    def filter(self, queryset, values, lookups):
+        through, owner, target = _link(self.field)
+        links = through.objects.filter(
+            **{owner: OuterRef("pk"), f"{target}__in": self._ids(values, lookups)}
+        )
+        return queryset.filter(Exists(links))
+
+    def count(self, rows, params, lookups) -> Counter:
+        """``{node id: rows with a value in it or below}``, from the rows' (row, value)
+        pairs in one query (a row has a few values: the pairs stay few)."""
+        through, owner, target = _link(self.field)
+        tree = self.tree(lookups)
+        pairs = (
+            through.objects.filter(**{f"{owner}__in": rows.order_by().values("pk")})
+            .order_by()
+            .values_list(owner, target)
+        )
+        # A value counts for its node and every node above it, once per row.
+        containing: dict[int, frozenset] = {}
+        nodes_of: dict[int, set] = {}
+        for row_id, node_id in pairs:
+            if node_id not in containing:
+                node = tree.by_id.get(node_id)
+                path = tree.ancestors(node) if node else ()
+                containing[node_id] = frozenset(a.pk for a in path)
+            nodes_of.setdefault(row_id, set()).update(containing[node_id])
+        return Counter(chain.from_iterable(nodes_of.values()))
+
+    def totals(self, counts, tree) -> Counter:
+        return Counter(counts)
 
 
 class RelatedFacet(Facet):

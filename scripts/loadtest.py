@@ -52,7 +52,7 @@ PAGE_SIZE = 50  # listing.views.ListingView.paginate_by
 # Share of each page type in the mix (out of 100), and of Russian pages.
 WEIGHTS = {
     "home": 10,
-    "organization": 30,
+    "organization": 27,
     "list": 24,
     "search": 10,
     "region": 8,
@@ -61,9 +61,12 @@ WEIGHTS = {
     "person": 3,
     "publications": 3,
     "publication": 3,
+    "practices": 3,
 }
 RUSSIAN_SHARE = 0.6
 LIST_FILTERS = ("none", "region", "activity", "kind", "region+activity", "region+kind")
+# The practical experience list: plain, filtered, searched, and its CSV export.
+PRACTICE_VARIANTS = ("none", "region+activity", "search", "export")
 # Common words of the generated names and descriptions (sitedata/generator.py).
 SEARCH_WORDS = {
     "ru": ("права", "центр", "Хельсинкская", "помощи"),
@@ -230,6 +233,7 @@ class Visit:
     activity: Row | None = None
     kind: str = ""
     word: str = ""
+    export: bool = False  # the list's CSV export rather than its page
 
 
 def build_mix(catalogue: Catalogue, *, size: int = 2000, seed: int = 1) -> list[Visit]:
@@ -253,6 +257,16 @@ def build_mix(catalogue: Catalogue, *, size: int = 2000, seed: int = 1) -> list[
             visit = Visit(page, language, activity=rng.choice(catalogue.activities))
         elif page == "search":
             visit = Visit(page, language, word=rng.choice(SEARCH_WORDS[language]))
+        elif page == "practices":
+            chosen = rng.choice(PRACTICE_VARIANTS)
+            visit = Visit(
+                page,
+                language,
+                region=rng.choice(catalogue.regions) if "region" in chosen else None,
+                activity=rng.choice(catalogue.activities) if "activity" in chosen else None,
+                word=rng.choice(SEARCH_WORDS[language]) if chosen == "search" else "",
+                export=chosen == "export",
+            )
         elif page == "list":
             chosen = rng.choice(LIST_FILTERS)
             visit = Visit(
@@ -288,6 +302,14 @@ def rightsnet_path(visit: Visit) -> str:
         return f"{prefix}/publications/"
     if visit.page == "search":
         return f"{prefix}/organizations/?{urlencode({'q': visit.word})}"
+    if visit.page == "practices":
+        query = [("q", visit.word)] if visit.word else []
+        if visit.region:
+            query.append(("region", visit.region.slug))
+        if visit.activity:
+            query.append(("activity", visit.activity.slug))
+        page = "export.csv" if visit.export else ""
+        return f"{prefix}/practices/{page}" + (f"?{urlencode(query)}" if query else "")
     if visit.page == "list":
         query = []
         if visit.region:
@@ -329,6 +351,9 @@ def datasette_path(visit: Visit, database: str) -> str:
         return f"{base}/directory_person?is_published=1"
     if visit.page == "publications":
         return f"{base}/publications_publication?is_published=1"
+    if visit.page == "practices":
+        table = "directory_practice.csv" if visit.export else "directory_practice"
+        return f"{base}/{table}?is_published=1"
     facets = [("_facet", "region_id"), ("_facet", "kind"), ("_facet", "status")]
     query = [("is_published", "1")]
     if visit.page == "search":

@@ -40,7 +40,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from directory import freshness
-from directory.models import ActivityType, Organization, Person, Region
+from directory.models import ActivityType, Organization, Person, Practice, Region
 from publications.models import Publication
 
 # <url> entries per section document (the protocol allows 50,000 and 50 MB).
@@ -187,6 +187,7 @@ class StaticPagesSitemap(BilingualSitemap):
             "directory:activity_list",
             "directory:person_list",
             "publications:publication_list",
+            "directory:practice_list",
         ]
 
     def location(self, item):
@@ -215,6 +216,13 @@ class PublicationSitemap(SlugSitemap):
         return _real(Publication.objects)
 
 
+class PracticeSitemap(SlugSitemap):
+    url_name = "directory:practice_detail"
+
+    def queryset(self):
+        return _real(Practice.objects)
+
+
 class RegionSitemap(SlugSitemap):
     url_name = "directory:region_detail"
     dated = False
@@ -238,6 +246,7 @@ SITEMAPS = {
     "activities": ActivitySitemap,
     "people": PersonSitemap,
     "publications": PublicationSitemap,
+    "practices": PracticeSitemap,
 }
 
 
@@ -371,6 +380,7 @@ EXPORT_URL_NAMES = [
     "directory:organization_export",
     "directory:person_export",
     "publications:publication_export",
+    "directory:practice_export",
 ]
 
 

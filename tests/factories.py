@@ -160,8 +160,9 @@ class PublicationFactory(factory.django.DjangoModelFactory):
 
 
 class PracticeFactory(factory.django.DjangoModelFactory):
-    """A published practice; ``start`` and ``end`` as text ("1992", "1997-01") set the
-    dates with their precision; organizations, activities, regions and sources as lists."""
+    """A published practice. Dates as text set their precision too: ``start``/``end``
+    ("1992", "1997-01") or ``start_date``/``end_date`` given as such text;
+    organizations, activities, regions and sources as lists."""
 
     class Meta:
         model = Practice
@@ -177,6 +178,8 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     def _adjust_kwargs(cls, **kwargs):
         for name in ("start", "end"):
             text = kwargs.pop(name, None)
+            if isinstance(kwargs.get(f"{name}_date"), str):
+                text = kwargs.pop(f"{name}_date")
             if text:
                 when = PartialDate.parse(text)
                 kwargs[f"{name}_date"] = when.date

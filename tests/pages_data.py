@@ -216,7 +216,7 @@ def build_world() -> World:
         lessons_en="Publish what a seminar collects.",
         lessons_ru="Издавать то, что собрано на семинаре.",
         start="1992", end="1994", organizations=[org, draft_parent], activities=[legal],
-        regions=[moscow_oblast],
+        regions=[city],
     )  # fmt: skip
     draft_practice = PracticeFactory(
         **marked(
@@ -224,6 +224,7 @@ def build_world() -> World:
             "body_ru", "body_en", "lessons_ru", "lessons_en",
         ),
         is_published=False, organizations=[org], activities=[legal], regions=[city],
+        start_date="1993",
     )  # fmt: skip
     return World(
         russia=russia, moscow_oblast=moscow_oblast, city=city, org=org, restricted=restricted,
@@ -274,6 +275,7 @@ def public_urls(world: World, language: str) -> list[str]:
         return [
             reverse("directory:home"),
             reverse("directory:about"),
+            reverse("directory:practice_list"),
             reverse("directory:region_list"),
             reverse("directory:activity_list"),
             world.org.get_absolute_url(),

@@ -145,6 +145,8 @@ def test_the_urlconf_walk_finds_every_kind_of_public_page():
         "publications:publication_export",
         "publications:publication_detail",
         "directory:practice_detail",
+        "directory:practice_list",
+        "directory:practice_export",
         "sitemap",
         "robots",
         "set_language",
@@ -477,11 +479,16 @@ LISTS = {
         "publications:publication_list",
         {"en": ("publication found", "publications found"), "ru": ("Найдено публикаций",)},
     ),
+    "practices": (
+        "directory:practice_list",
+        {"en": ("practice found", "practices found"), "ru": ("Найдено практик",)},
+    ),
 }
 EXPORTS = [
     "directory:organization_export",
     "directory:person_export",
     "publications:publication_export",
+    "directory:practice_export",
 ]
 
 

@@ -49,6 +49,11 @@ def test_every_page_of_the_mix_answers_200_in_both_languages_and_no_draft_is_ask
     assert {path[:4] for path in paths} == {"/ru/", "/en/"}
     assert any("?q=" in path for path in paths)
     assert any("region=" in path and "activity=" in path for path in paths)
+    practices = [path for path in paths if "/practices/" in path]
+    assert any(path.endswith("/practices/") for path in practices)
+    assert any("/practices/?q=" in path for path in practices)
+    assert any("/practices/?region=" in path and "activity=" in path for path in practices)
+    assert any("/practices/export.csv" in path for path in practices)
     statuses = {path: client.get(path).status_code for path in paths}
     assert {path: status for path, status in statuses.items() if status != 200} == {}
     assert [slug for slug in drafts if any(f"/{slug}/" in path for path in paths)] == []
@@ -89,6 +94,9 @@ def test_datasette_gets_the_nearest_page_of_each_type():
     assert "activitytype_id%20%3D%205%29" in listed  # "_where=... activitytype_id = 5)"
     assert "&kind=ngo&" in listed
     assert listed.endswith("&_facet=region_id&_facet=kind&_facet=status")
+    assert path(loadtest.Visit("practices", export=True), db) == (
+        "/loadtest/directory_practice.csv?is_published=1"
+    )
     searched = path(loadtest.Visit("search", word="права"), db)
     assert "&_search=%D0%BF%D1%80%D0%B0%D0%B2%D0%B0&" in searched
 

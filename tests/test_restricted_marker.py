@@ -80,6 +80,10 @@ def public_urls(world) -> tuple[list[str], list[str]]:
     ]  # fmt: skip
     person_queries = [{}, {"q": "draft"}, {"q": "zq"}, {"region": r}]
     publication_queries = [{}, {"q": "draft"}, {"q": "zq"}, {"topic": a}, {"year": 1993}]
+    practice_queries = [
+        {}, {"q": "draft"}, {"q": "zq"}, {"region": r}, {"activity": a}, {"year": 1993},
+        {"organization": world.org.slug},
+    ]  # fmt: skip
     pages = [
         ("directory:home", {}, [{}]),
         ("directory:about", {}, [{}]),
@@ -98,7 +102,7 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         ("publications:publication_list", {}, publication_queries),
         ("publications:publication_detail", {"slug": world.publication.slug}, [{}]),
         ("publications:publication_detail", {"slug": world.planned.slug}, [{}]),
-        ("directory:practice_list", {}, [{}]),
+        ("directory:practice_list", {}, practice_queries),
         ("directory:practice_detail", {"slug": world.practice.slug}, [{}]),
         ("directory:practice_detail", {"slug": world.draft_practice.slug}, [{}]),
     ]
@@ -106,6 +110,7 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         ("directory:organization_export", org_queries),
         ("directory:person_export", person_queries),
         ("publications:publication_export", publication_queries),
+        ("directory:practice_export", practice_queries),
     ):
         for fmt in EXPORT_FORMATS:
             pages.append((name, {"format": fmt}, queries))
@@ -174,7 +179,7 @@ def test_staff_only_sources_never_reach_a_public_url(client, world):
         url=f"https://example.org/{marker}", is_public=False,
     )  # fmt: skip
     public = SourceFactory(title_en="Open source zq17", title_ru="Открытый источник zq17")
-    for row in (world.org, world.restricted, world.person, world.publication):
+    for row in (world.org, world.restricted, world.person, world.publication, world.practice):
         row.sources.add(internal, public)
     world.draft_org.sources.add(public)
 
@@ -187,7 +192,7 @@ def test_staff_only_sources_never_reach_a_public_url(client, world):
         if "/export." in url and "?" not in url:
             assert "zq17" in text, url
             exports += 1
-    assert exports == len(LANGUAGES) * 3 * len(EXPORT_FORMATS)
+    assert exports == len(LANGUAGES) * 4 * len(EXPORT_FORMATS)
 
 
 def test_drafts_are_not_found_and_restricted_contacts_are_absent(client, world):
@@ -244,6 +249,8 @@ def test_counts_leave_out_drafts(client, world):
     assert "Здесь 4 опубликованные организации" in region.find("p", class_="lead").text
     organizations = page(client.get(reverse("directory:organization_list")))
     assert organizations.find("p", id="result-count").text == "Найдено организаций: 5"
+    practices = page(client.get(reverse("directory:practice_list")))
+    assert practices.find("p", id="result-count").text == "Найдено практик: 1"
     activities = client.get(reverse("directory:activity_list")).content.decode()
     counts = re.findall(r'<span class="count">(\d+)</span>', activities)
     # Legal defense 4 (with drafts 8), monitoring 2 (5), education 1.
@@ -252,6 +259,7 @@ def test_counts_leave_out_drafts(client, world):
         ("directory:organization_export", 5),
         ("directory:person_export", 1),
         ("publications:publication_export", 2),
+        ("directory:practice_export", 1),
     ):
         response = client.get(reverse(name, kwargs={"format": "csv"}))
         assert response["X-Total-Count"] == str(total), name

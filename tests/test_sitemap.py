@@ -17,14 +17,21 @@ from directory.models import Organization, Person
 from publications.models import Publication
 from sitedata import sitemaps
 from sitedata.generator import generate_directory
-from tests.factories import OrganizationFactory, PersonFactory, PublicationFactory
+from tests.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    PracticeFactory,
+    PublicationFactory,
+)
 from tests.pages_data import ALL_MARKERS
 from tests.test_settings import run_python
 
 pytestmark = pytest.mark.django_db
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-SECTIONS = ["pages", "organizations", "regions", "activities", "people", "publications"]
+SECTIONS = [
+    "pages", "organizations", "regions", "activities", "people", "publications", "practices",
+]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -82,11 +89,14 @@ def test_the_sections_list_published_entries_in_both_languages(client, world):
         assert f"{base}publications/freedom-of-conscience/" in locs
         assert f"{base}regions/moscow-oblast/" in locs
         assert f"{base}activities/legal-defense/" in locs
+        assert f"{base}practices/" in locs
+        assert f"{base}practices/{world.practice.slug}/" in locs
     assert len(locs) == len(set(locs))
     # 5 published organizations, 1 person, 2 publications; drafts absent.
     assert sum("/ru/organizations/" in loc and loc.count("/") > 5 for loc in locs) == 5
     assert sum("/en/people/" in loc and loc.count("/") > 5 for loc in locs) == 1
     assert sum("/ru/publications/" in loc and loc.count("/") > 5 for loc in locs) == 2
+    assert sum("/en/practices/" in loc and loc.count("/") > 5 for loc in locs) == 1
 
 
 def test_every_url_has_hreflang_alternates(client, world):
@@ -105,6 +115,7 @@ def test_never_drafts_restricted_contacts_or_demo_entries(client, world):
     # The flag decides, not an old slug convention.
     real_old_slug = PublicationFactory(slug="synthetic-but-real", is_published=True)
     draft_book = PublicationFactory(slug="draft-book", is_published=False)
+    demo_practice = PracticeFactory(slug="demo-exchange", is_demo=True)
     documents = b"".join(all_documents(client)).decode()
     assert "/ru/organizations/perm-memorial/" in documents  # a real one is listed
     assert f"/en/publications/{real_old_slug.slug}/" in documents
@@ -116,6 +127,8 @@ def test_never_drafts_restricted_contacts_or_demo_entries(client, world):
         demo_person.slug,
         demo_book.slug,
         draft_book.slug,
+        demo_practice.slug,
+        world.draft_practice.slug,
     ]:
         assert absent not in documents, absent
     assert real.is_published
@@ -256,6 +269,7 @@ def test_robots_txt(client):
                 "directory:organization_export",
                 "directory:person_export",
                 "publications:publication_export",
+                "directory:practice_export",
             ]:
                 for fmt in ["csv", "json"]:
                     url = reverse(name, kwargs={"format": fmt})

@@ -11,9 +11,10 @@ from django.utils.html import conditional_escape, escape, format_html, format_ht
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from directory import dates
 from rightsnet.i18n import in_language, language_name
 from rightsnet.links import safe_url
+
+from .. import dates
 
 register = template.Library()
 

@@ -164,7 +164,7 @@ def test_practice_page_shows_what_a_reader_needs(client, world):
             f"{practices}?activity=legal-defense"
         ]
         regions = entry.find("ul", class_="practice-regions")
-        assert [a["href"] for a in regions.find_all("a")] == [f"{practices}?region=moscow-oblast"]
+        assert [a["href"] for a in regions.find_all("a")] == [f"{practices}?region=podolsk"]
         body = entry.find("section", aria_labelledby="body-title")
         assert [item.text for item in body.find("ul").items()] == {
             "en": ["The first book", "The second book"],
@@ -384,6 +384,7 @@ def test_region_page_shows_practices_of_its_sub_regions_too(client, world):
     # One level down: the city's own practices only.
     assert [item.find("a").text for item in section.find("ul").items()] == [
         in_city.title_ru,
+        world.practice.title_ru,
         both.title_ru,
     ]
 

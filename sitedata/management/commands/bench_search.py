@@ -7,7 +7,8 @@ database for the configured backend, as ``<name>_bench_search`` on PostgreSQL or
 unless ``--keepdb`` (which also reuses an earlier one, skipping the generation).
 
 Each page (home, the organizations list with each filter alone and combined, every
-sort, a deep page, the detail and landing pages, people, publications, about) is
+sort, a deep page, the detail and landing pages, people, publications, the practical
+experience list plain, filtered and searched and its CSV export, about) is
 requested through Django's test client, with the garbage collector set up as in a
 server process (``rightsnet.runtime``), twice over:
 
@@ -88,6 +89,20 @@ LIST_SCENARIOS = [
     ("list: deep page (300)", [("page", "300")]),
     ("list: kind + deep page", [("kind", "group"), ("page", "200")]),
 ]
+
+
+def practice_scenarios(root: str) -> list[tuple[str, str]]:
+    """The practical experience list: plain, each filter, a search, and its export."""
+    return [
+        ("practices list", f"{root}/practices/"),
+        ("practices: region", f"{root}/practices/?region=russia"),
+        ("practices: region + activity", f"{root}/practices/?region=russia&activity=monitoring"),
+        ("practices: year", f"{root}/practices/?year=2005"),
+        ("practices: q", f"{root}/practices/?q=" + "права"),
+        ("practices: sort=-start", f"{root}/practices/?sort=-start"),
+        ("practices export (csv)", f"{root}/practices/export.csv"),
+        ("practices export: region", f"{root}/practices/export.csv?region=russia"),
+    ]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -172,6 +187,7 @@ class Command(BaseCommand):
             ("person (most affiliations)", person.get_absolute_url()),
             ("publications list", f"{root}/publications/"),
             ("publication (most editors)", publication.get_absolute_url()),
+            *practice_scenarios(root),
             ("about", f"{root}/about/"),
         ]
         return [(label, url) for label, url in pages if options_only(self.only, label)]
@@ -204,7 +220,7 @@ class Command(BaseCommand):
             if clear:
                 cache.clear()
             wall = time.perf_counter()
-            client.get(url)
+            body(client.get(url))
             walls.append(time.perf_counter() - wall)
         return walls
 
@@ -213,11 +229,12 @@ class Command(BaseCommand):
             cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
+            response.body = body(response)  # an export's queries run as it streams
         return response, len(queries.captured_queries)
 
     def _page(self, client, label, url, options):
         for _ in range(options["warmup"]):
-            client.get(url)
+            body(client.get(url))
         hits = self._timed(client, url, options, clear=False)
         hit_response, hit_queries = self._captured(client, url, clear=False)
         misses = self._timed(client, url, options, clear=True)
@@ -227,13 +244,20 @@ class Command(BaseCommand):
                 f"{label} {url}: HTTP {hit_response.status_code}/{miss_response.status_code}"
             )
             return
-        same = without_nonce(hit_response.content) == without_nonce(miss_response.content)
+        same = without_nonce(hit_response.body) == without_nonce(miss_response.body)
         same = "yes" if same else "NO"
         self.stdout.write(
             f"{label:34} {ms(statistics.median(hits))} {ms(percentile(hits, 0.9))} "
             f"{ms(statistics.median(misses))} {ms(percentile(misses, 0.9))} "
-            f"{hit_queries:>5} {miss_queries:>6} {len(hit_response.content):>7} {same:>4}"
+            f"{hit_queries:>5} {miss_queries:>6} {len(hit_response.body):>7} {same:>4}"
         )
+
+
+def body(response) -> bytes:
+    """The whole body, an export's stream read to the end (what its time includes)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 def ms(seconds: float) -> str:
