@@ -47,7 +47,7 @@ class OrganizationDetailView(DetailView):
         return context
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_contact(request, slug):
     """ "Write to this group": a form whose message goes by email to the organization's
     address, which the page never shows (``directory.messaging``)."""
