@@ -499,3 +499,17 @@ def test_editors_read_the_log_in_the_admin_without_text_or_address(client, smtp_
     for secret in (TEXT, SENDER, RESTRICTED_ADDRESS):
         assert secret not in text_of(response)
     assert client.get(reverse("admin:directory_contactmessage_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ['"anna@home"@example.org', "anna@пример.рф", "anna+rightsnet@example.org", "A@EXAMPLE.ORG"],
+)
+def test_unusual_but_valid_sender_addresses_are_answered_to(
+    client, smtp_server, restricted, sender
+):
+    response = client.post(contact_url(restricted), form_data(email=sender))
+    assert response.status_code == 200
+    (mail,) = smtp_server.messages
+    assert mail.envelope_to == [RESTRICTED_ADDRESS]
+    assert mail["Reply-To"]
