@@ -41,7 +41,6 @@ from .duplicates import likely_duplicates
 from .models import (
     ActivityType,
     Affiliation,
-    ContactMessage,
     Organization,
     OrganizationEvent,
     Person,
@@ -867,25 +866,3 @@ class OrganizationEventAdmin(HistoryTranslationAdmin):
                     user=request.user,
                 )
         return response
-
-
-@admin.register(ContactMessage)
-class ContactMessageAdmin(CleanQueryAdmin):
-    """The log of messages visitors sent to organizations: read only, written by
-    ``directory.messaging`` (never the text, never an address)."""
-
-    list_display = ("created_at", "organization", "outcome", "reason", "language", "sender_hash")
-    list_filter = ("outcome", "language", "created_at")
-    list_select_related = ("organization",)
-    search_fields = ("organization__name_ru", "organization__name_en", "=sender_hash")
-    date_hierarchy = "created_at"
-    readonly_fields = ("organization", "created_at", "outcome", "reason", "sender_hash", "language")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
