@@ -36,6 +36,10 @@ class Received:
     def body(self) -> str:
         return self.message.get_body(preferencelist=("plain",)).get_content()
 
+    def __getattr__(self, name):
+        """Anything else of the parsed message (``get_content()``, ``get_all()``...)."""
+        return getattr(self.message, name)
+
 
 class _Handler:
     def __init__(self, server: "SMTPServer"):
@@ -82,18 +86,35 @@ class SMTPServer:
             self.controller = None
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A running SMTP server that Django sends to (plain SMTP, no TLS, no login)."""
-    server = SMTPServer("127.0.0.1", free_port())
-    server.start()
+def send_to(settings, host: str, port: int):
+    """Django's SMTP backend, plain SMTP (no TLS, no login) to ``host:port``."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = server.host
-    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST = host
+    settings.EMAIL_PORT = port
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A running SMTP server that Django sends to; ``.messages`` is what it received."""
+    server = SMTPServer("127.0.0.1", free_port())
+    server.start()
+    send_to(settings, server.host, server.port)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp_inbox(smtp_server):
+    """The same server, under the name the suggestions' tests use."""
+    return smtp_server
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Django sends by SMTP to a port of 127.0.0.1 where no server listens."""
+    send_to(settings, "127.0.0.1", free_port())

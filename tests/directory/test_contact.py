@@ -20,7 +20,6 @@ from directory.models import ContactMessage, Organization
 from rightsnet.abuse import _SALT, sender_hash
 from tests.factories import OrganizationFactory
 from tests.html import page
-from tests.smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -453,10 +452,7 @@ def test_a_mail_server_that_is_down_fails_loudly(client, smtp_server, restricted
     assert str(restricted.pk) in record.getMessage()
 
 
-def test_a_closed_port_fails_loudly(client, restricted, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    settings.EMAIL_USE_TLS = False
+def test_a_closed_port_fails_loudly(client, restricted, smtp_down):
     response = client.post(contact_url(restricted), form_data())
     assert response.status_code == 503
     assert ContactMessage.objects.get().outcome == "failed"
