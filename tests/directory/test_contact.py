@@ -8,6 +8,7 @@ visitor's text kept in the form, and never a server error.
 """
 
 import logging
+import socket
 import time
 
 import pytest
@@ -20,6 +21,7 @@ from directory.models import ContactMessage, Organization
 from rightsnet.abuse import _SALT, sender_hash
 from tests.factories import OrganizationFactory
 from tests.html import page
+from tests.smtp import send_to
 
 pytestmark = pytest.mark.django_db
 
@@ -456,6 +458,21 @@ def test_a_closed_port_fails_loudly(client, restricted, smtp_down):
     response = client.post(contact_url(restricted), form_data())
     assert response.status_code == 503
     assert ContactMessage.objects.get().outcome == "failed"
+
+
+def test_a_mail_server_that_does_not_answer_fails_loudly(client, restricted, settings):
+    """A server that takes the connection and never greets: the send times out."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        send_to(settings, "127.0.0.1", silent.getsockname()[1])
+        settings.EMAIL_TIMEOUT = 1
+        response = client.post(contact_url(restricted), form_data())
+    assert response.status_code == 503
+    assert page(response).find("textarea").text == TEXT
+    row = ContactMessage.objects.get()
+    # smtplib reports the timeout while waiting for the greeting as a disconnection.
+    assert (row.outcome, row.reason) == ("failed", "SMTPServerDisconnected")
 
 
 def test_a_mail_server_that_refuses_the_recipient_fails_loudly(client, smtp_server, restricted):
