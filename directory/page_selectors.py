@@ -147,6 +147,21 @@ def organization_detail(slug: str) -> Organization:
     )
 
 
+def organization_to_write_to(slug: str) -> Organization:
+    """A published organization for its contact page, with its email address whether
+    public or not (the page never shows it; ``directory.messaging`` sends to it).
+    Not cached: the address is read fresh for each message."""
+    organization = (
+        Organization.objects.published()
+        .only("pk", "slug", "name", "name_ru", "name_en", "email", "status", "is_demo")
+        .filter(slug=slug)
+        .first()
+    )
+    if organization is None:
+        raise Http404("No such organization.")
+    return organization
+
+
 def _organization(slug: str) -> Organization:
     published = Organization.objects.published()
     queryset = (

@@ -16,6 +16,11 @@ urlpatterns = [
         views.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    path(
+        "organizations/<slug:slug>/contact/",
+        views.organization_contact,
+        name="organization_contact",
+    ),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),

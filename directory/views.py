@@ -2,9 +2,15 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, View
 
-from . import contacts, page_selectors
+from rightsnet.abuse import LIMIT_MESSAGES, over_limit
+from rightsnet.i18n import current_language
+
+from . import contacts, messaging, page_selectors
+from .forms import ContactForm
+from .models import ContactMessage
 
 
 def home(request):
@@ -38,7 +44,53 @@ class OrganizationDetailView(DetailView):
         context["similar"] = page_selectors.similar_organizations(self.object)
         # Judged at each request: the cached organization does not see the days pass.
         context["contacts"] = contacts.of(self.object)
+        context["accepts_messages"] = messaging.accepts_messages(self.object)
         return context
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def organization_contact(request, slug):
+    """ "Write to this group": a form whose message goes by email to the organization's
+    address, which the page never shows (``directory.messaging``)."""
+    organization = page_selectors.organization_to_write_to(slug)
+    context = {
+        "organization": organization,
+        "accepts_messages": messaging.accepts_messages(organization),
+        "contact_email": settings.RIGHTSNET_CONTACT_EMAIL,
+    }
+    template = "directory/organization_contact.html"
+    if not context["accepts_messages"]:
+        return render(request, template, context)
+    status = 200
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            language = current_language()
+            limit = over_limit(request, "contact", sender=data["email"], organization=organization)
+            if limit:
+                messaging.contact_message_refused(
+                    organization=organization, email=data["email"], reason=f"limit: {limit}",
+                    language=language,
+                )  # fmt: skip
+                form.add_error(None, LIMIT_MESSAGES[limit])
+                status = 429
+            else:
+                sent = messaging.contact_message_send(
+                    organization=organization, name=data["name"], email=data["email"],
+                    message=data["message"], language=language,
+                )  # fmt: skip
+                if sent.outcome == ContactMessage.Outcome.DELIVERED:
+                    return render(request, "directory/organization_contact_sent.html", context)
+                form.add_error(None, messaging.not_sent_message())
+                status = 503
+    else:
+        form = ContactForm()
+    context["form"] = form
+    response = render(request, template, context, status=status)
+    if status == 503:
+        response["Retry-After"] = "300"
+    return response
 
 
 class RegionListView(ListView):

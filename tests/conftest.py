@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from tests.pages_data import World, build_world
+from tests.smtp import smtp_down, smtp_inbox, smtp_server  # noqa: F401 (a real SMTP server)
 
 
 @pytest.fixture(autouse=True)

@@ -13,12 +13,15 @@ in the admin.
 
 import datetime
 import re
+import time
 from urllib.parse import urlencode
 
 import pytest
+from django.core import signing
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
+from rightsnet import abuse
 from sitedata.sitemaps import SITEMAPS
 from tests.factories import SourceFactory
 from tests.html import page
@@ -91,6 +94,9 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         ("directory:organization_detail", {"slug": world.restricted.slug}, [{}]),
         ("directory:organization_detail", {"slug": world.org.slug}, [{}]),
         ("directory:organization_detail", {"slug": world.draft_org.slug}, [{}]),
+        ("directory:organization_contact", {"slug": world.restricted.slug}, [{}]),
+        ("directory:organization_contact", {"slug": world.org.slug}, [{}]),
+        ("directory:organization_contact", {"slug": world.draft_org.slug}, [{}]),
         ("directory:region_list", {}, [{}]),
         ("directory:region_detail", {"slug": r}, [{}]),
         ("directory:region_detail", {"slug": world.russia.slug}, [{}]),
@@ -150,13 +156,38 @@ def test_the_markers_never_reach_a_public_url(client, world):
         # A 404 may repeat the address asked for (the slug the visitor typed, in
         # canonical and alternate links); only the rest of the page counts.
         if response.status_code == 404:
-            slug = url.lower().split("?")[0].strip("/").split("/")[-1]
+            segments = url.lower().split("?")[0].strip("/").split("/")
+            slug = segments[-2] if segments[-1] == "contact" else segments[-1]
             text = text.replace(slug, "")
         assert not [m for m in MARKERS if m in text], f"restricted data on {url}"
         fetched += 1
     assert fetched == len(urls) > 60
     # Exports are part of the public surface; their absence would leave a gap.
     assert missing == [], f"public URL names that do not resolve: {missing}"
+
+
+def test_writing_to_the_restricted_group_never_shows_its_address(
+    client, world, smtp_server, settings
+):
+    """The form, the confirmation, a refusal by a limit and a failed send: the message
+    reaches the restricted address, and no page the sender sees holds a marker."""
+    data = {"name": "Visitor", "email": "visitor@example.net", "message": "Hello", "homepage": ""}
+    data["started"] = signing.dumps(time.time() - 60, salt=abuse._SALT)
+    answers = []
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            url = reverse("directory:organization_contact", kwargs={"slug": world.restricted.slug})
+        answers += [client.get(url), client.post(url, data)]
+    assert [m.envelope_to for m in smtp_server.messages] == [[RESTRICTED_MARKERS["email"]]] * 2
+    settings.RIGHTSNET_FORM_LIMITS = {**settings.RIGHTSNET_FORM_LIMITS, "sender": (2, 3600)}
+    answers.append(client.post(url, data))
+    smtp_server.stop()
+    settings.RIGHTSNET_FORM_LIMITS = {**settings.RIGHTSNET_FORM_LIMITS, "sender": (100, 3600)}
+    answers.append(client.post(url, data))
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 200, 429, 503]
+    for answer in answers:
+        text = body(answer).lower()
+        assert not [m for m in MARKERS if m in text], answer.request["PATH_INFO"]
 
 
 def test_the_public_source_is_cited_where_the_hidden_one_is_not(client, world):
