@@ -128,7 +128,7 @@ def display(key: str, value, *, kinds=None, regions=None, activities=None) -> st
         return str(regions.get(value, value))
     if key == "activities":
         names = activities or {}
-        return ", ".join(str(names.get(slug, slug)) for slug in value)
+        return ", ".join(sorted((str(names.get(slug, slug)) for slug in value), key=str.casefold))
     if key == "phones":
         return "\n".join(value)
     return str(value)

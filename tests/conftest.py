@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from tests.pages_data import World, build_world
+from tests.smtp import smtp_down, smtp_inbox  # noqa: F401 (fixtures: a real SMTP server)
 
 
 @pytest.fixture(autouse=True)
