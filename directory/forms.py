@@ -1,7 +1,11 @@
 """Forms of the public site: a correction to an entry or a new organization."""
 
 from django import forms
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import (
+    ProhibitNullCharactersValidator,
+    URLValidator,
+    validate_email,
+)
 from django.utils.translation import gettext_lazy as _
 
 from rightsnet.abuse import GuardedForm
@@ -50,6 +54,8 @@ class PhonesField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
+        # CharField's own check would see the list's repr, not the characters.
+        ProhibitNullCharactersValidator()(text)
         numbers = [line.strip() for line in text.splitlines() if line.strip()]
         if len(numbers) > MAX_PHONES:
             raise forms.ValidationError(

@@ -45,12 +45,12 @@ def test_a_correction_from_the_public_is_accepted_and_shown(page, settings):
     page.click("input[type=submit]")
     page.goto(reverse("admin:directory_submission_changelist"))
     page.get_by_role("link", name=f"Предложение читателя № {submission.pk}").click()
-    page.wait_for_url(f"**/admin/directory/submission/{submission.pk}/change/")
+    page.wait_for_url(f"**{reverse('admin:directory_submission_change', args=[submission.pk])}")
     changed = page.locator("#submission-comparison tr.changed")
     assert changed.count() == 1
     assert re.sub(r"\s+", " ", changed.inner_text()).strip() == "Город (по-русски) Пермь Кунгур"
     page.click("#submission-actions input[name=accept]")
-    page.wait_for_url("**/admin/directory/submission/")
+    page.wait_for_url(f"**{reverse('admin:directory_submission_changelist')}")
     assert (
         "Принято: запись «Пермский Мемориал» изменена." in page.locator(".messagelist").inner_text()
     )

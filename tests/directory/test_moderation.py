@@ -191,6 +191,20 @@ def test_edit_and_accept(client, world, editor):
     assert submission.history.last().data["city_ru"] == "Масква"
 
 
+def test_edit_and_accept_with_a_bad_value_shows_the_form_again(client, world, editor):
+    submission = correction(world.org, city_ru="Москва")
+    before = snapshot()
+    data = dict(client.get(admin_url("edit", submission.pk)).context["form"].initial)
+    data = {key: value for key, value in data.items() if value not in (None, "", [])}
+    data.update(email="not an email", website="javascript:alert(1)")
+    response = client.post(admin_url("edit", submission.pk), data)
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"email", "website"}
+    assert snapshot() == before
+    submission.refresh_from_db()
+    assert submission.status == "pending"
+
+
 def test_reject_needs_a_reason(client, world, editor):
     submission = correction(world.org, city_ru="Москва")
     response = client.post(admin_url("reject", submission.pk), {"reason": "  "})
@@ -291,7 +305,9 @@ def test_a_mail_server_down_does_not_undo_the_acceptance(client, world, editor, 
 @pytest.mark.parametrize("view", ["change", "accept", "edit", "reject", "history"])
 def test_odd_ids_are_not_found(client, world, editor, view):
     for object_id in ("999999", "abc", "1%00"):
-        url = f"/admin/directory/submission/{object_id}/{'' if view == 'change' else view + '/'}"
+        url = reverse("admin:directory_submission_changelist") + (
+            f"{object_id}/{'change' if view == 'change' else view}/"
+        )
         response = client.post(url) if view in ("accept", "reject") else client.get(url)
         assert response.status_code in (302, 404), (url, response.status_code)
 

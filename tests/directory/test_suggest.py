@@ -337,3 +337,13 @@ def test_huge_input_is_refused_without_a_server_error(client, world):
     assert response.status_code == 200
     assert "Ensure this value has at most 300 characters" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_a_nul_character_is_refused_in_every_field(client, world):
+    """PostgreSQL stores no NUL in text or JSON: the form refuses it first."""
+    for field in ("name_en", "city", "description", "address", "phones", "source"):
+        data = {"name_en": "Group", "source": "x", "started": started(), field: "a\x00b"}
+        response = client.post(url("directory:suggest", "en"), data)
+        assert response.status_code == 200, field
+        assert "Null characters are not allowed." in response.content.decode(), field
+    assert not Submission.objects.exists()
