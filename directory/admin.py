@@ -9,6 +9,7 @@ Staff with the import permission can bulk-import organizations from CSV.
 """
 
 import datetime
+import smtplib
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -20,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -35,9 +36,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from rightsnet.i18n import current_language
 from rightsnet.links import safe_url
 
-from . import columns, contacts, events, importing, services, staging
+from . import columns, contacts, events, importing, services, staging, suggestions
 from .dates import PartialDateModelForm
 from .duplicates import likely_duplicates
+from .forms import ModerationForm
 from .models import (
     ActivityType,
     Affiliation,
@@ -49,6 +51,7 @@ from .models import (
     Practice,
     Region,
     Source,
+    Submission,
 )
 
 admin.site.site_header = _("rightsnet administration")
@@ -1073,3 +1076,239 @@ class ContactMessageAdmin(CleanQueryAdmin):
             gettext("Messages from this sender"),
             obj.sender_hash[:12],
         )
+
+
+# Corrections and new entries from the public: a moderation queue.
+
+
+class SubmissionStatusFilter(admin.SimpleListFilter):
+    """Pending by default: the list is the queue; decided ones a click away."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Submission.Status.choices, (self.ALL, _("all"))]
+
+    def _chosen(self) -> str:
+        return self.value() or Submission.Status.PENDING
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self._chosen() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        chosen = self._chosen()
+        if chosen == self.ALL:
+            return queryset
+        if chosen not in Submission.Status.values:
+            return queryset.none()
+        return queryset.filter(status=chosen)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(StaffHistoryAdmin):
+    """The queue of suggestions from the public: compare, accept (as proposed or edited)
+    or reject with a reason. Accepting goes through ``services.submission_accept``."""
+
+    list_display = ("__str__", "kind", "organization", "status", "language", "created_at")
+    list_filter = (SubmissionStatusFilter, "kind", "created_at")
+    list_select_related = ("organization",)
+    date_hierarchy = "created_at"
+    fields = (
+        "kind", "organization", "status", "created_at", "language", "source_note",
+        "submitter_name", "submitter_email", "reason", "decided_by", "decided_at",
+    )  # fmt: skip
+    readonly_fields = fields
+    change_form_template = "admin/directory/submission/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # submissions come from the public site
+
+    def can_moderate(self, request, submission) -> bool:
+        """Whether the user may accept or reject ``submission`` (whatever its status)."""
+        if not self.has_change_permission(request, submission):
+            return False
+        needed = "change" if submission.kind == Submission.Kind.CORRECTION else "add"
+        return request.user.has_perm(f"directory.{needed}_organization")
+
+    def get_urls(self):
+        own = [
+            ("accept", self.accept_view),
+            ("edit", self.edit_accept_view),
+            ("reject", self.reject_view),
+        ]
+        return [
+            *(
+                path(
+                    f"<path:object_id>/{name}/",
+                    self.admin_site.admin_view(view),
+                    name=f"directory_submission_{name}",
+                )
+                for name, view in own
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        submission = (
+            self.get_object(request, unquote(object_id))
+            if _valid_pk(Submission, object_id)
+            else None
+        )
+        extra_context = dict(extra_context or {})
+        if submission is not None:
+            extra_context.update(
+                comparison=suggestions.comparison(submission),
+                can_moderate=submission.status == Submission.Status.PENDING
+                and self.can_moderate(request, submission),
+                show_save=False,
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+            )
+            if (
+                submission.kind == Submission.Kind.NEW
+                and submission.status == Submission.Status.PENDING
+            ):
+                extra_context["duplicates"] = suggestions.duplicates_of(submission)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _moderated(self, request, object_id) -> Submission:
+        if not _valid_pk(Submission, object_id):
+            raise Http404
+        submission = self.get_object(request, unquote(object_id))
+        if submission is None:
+            raise Http404
+        if not self.has_change_permission(request, submission):
+            raise PermissionDenied
+        return submission
+
+    def _back(self, submission):
+        return HttpResponseRedirect(
+            reverse("admin:directory_submission_change", args=[submission.pk])
+        )
+
+    def _accept(self, request, submission, values=None):
+        """Accept, report, send the submitter's note; a refused value leaves all as it was."""
+        if not self.can_moderate(request, submission):
+            raise PermissionDenied
+        try:
+            organization = services.submission_accept(
+                submission=submission, user=request.user, values=values
+            )
+        except ValidationError as error:
+            self.message_user(
+                request,
+                gettext("Not accepted, nothing was changed: %(error)s")
+                % {"error": " ".join(error.messages)},
+                messages.ERROR,
+            )
+            return None
+        link = reverse("admin:directory_organization_change", args=[organization.pk])
+        if submission.kind == Submission.Kind.NEW:
+            text = gettext(
+                "Accepted: the organization “%(name)s” was created unpublished. "
+                "Check it and publish it."
+            )
+        else:
+            text = gettext("Accepted: “%(name)s” was changed.")
+        self.message_user(
+            request,
+            format_html('<a href="{}">{}</a>', link, text % {"name": organization}),
+            messages.SUCCESS,
+        )
+        page_url = ""
+        if organization.is_published:
+            with translation.override(submission.language or "ru"):
+                page_url = request.build_absolute_uri(organization.get_absolute_url())
+        try:
+            sent = services.submission_send_note(submission=submission, page_url=page_url)
+        except (smtplib.SMTPException, OSError) as error:
+            self.message_user(
+                request,
+                gettext(
+                    "The note to the submitter (%(email)s) could not be sent: %(error)s. "
+                    "The submission stays accepted."
+                )
+                % {"email": submission.submitter_email, "error": error},
+                messages.WARNING,
+            )
+        else:
+            if sent:
+                self.message_user(
+                    request,
+                    gettext("A note was sent to %(email)s.")
+                    % {"email": submission.submitter_email},
+                    messages.INFO,
+                )
+        return organization
+
+    def accept_view(self, request, object_id):
+        submission = self._moderated(request, object_id)
+        if request.method != "POST":
+            return self._back(submission)
+        if self._accept(request, submission) is None:
+            return self._back(submission)
+        return HttpResponseRedirect(reverse("admin:directory_submission_changelist"))
+
+    def edit_accept_view(self, request, object_id):
+        submission = self._moderated(request, object_id)
+        if not self.can_moderate(request, submission):
+            raise PermissionDenied
+        if submission.status != Submission.Status.PENDING:
+            self.message_user(request, gettext("This submission was already decided."))
+            return self._back(submission)
+        proposal = {
+            key: value
+            for key, value in (submission.data or {}).items()
+            if key in suggestions.SUGGESTED_FIELDS
+        }
+        if submission.kind == Submission.Kind.CORRECTION and submission.organization:
+            start = {**suggestions.current_values(submission.organization), **proposal}
+        else:
+            start = {"kind": Organization.Kind.GROUP, **proposal}
+        if request.method == "POST":
+            form = ModerationForm(request.POST)
+            if form.is_valid():
+                if self._accept(request, submission, values=form.values()) is not None:
+                    return HttpResponseRedirect(reverse("admin:directory_submission_changelist"))
+        else:
+            form = ModerationForm(initial=ModerationForm.initial_from(start))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": submission,
+            "title": gettext("Edit and accept: %(submission)s") % {"submission": submission},
+            "form": form,
+            "comparison": suggestions.comparison(submission),
+        }
+        return TemplateResponse(request, "admin/directory/submission/edit_accept.html", context)
+
+    def reject_view(self, request, object_id):
+        submission = self._moderated(request, object_id)
+        if request.method != "POST":
+            return self._back(submission)
+        if not self.can_moderate(request, submission):
+            raise PermissionDenied
+        try:
+            services.submission_reject(
+                submission=submission,
+                user=request.user,
+                reason=request.POST.get("reason", "")[:5000],
+            )
+        except ValidationError as error:
+            self.message_user(
+                request,
+                gettext("Not rejected: %(error)s") % {"error": " ".join(error.messages)},
+                messages.ERROR,
+            )
+            return self._back(submission)
+        self.message_user(
+            request, gettext("Rejected: %(submission)s.") % {"submission": submission}
+        )
+        return HttpResponseRedirect(reverse("admin:directory_submission_changelist"))

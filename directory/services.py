@@ -7,14 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import DatabaseError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from listing.columns import cell_text
 from rightsnet.i18n import in_language
 
-from . import columns, events, importing
+from . import columns, events, importing, suggestions
 from .importing import CsvTable, FieldChange, ImportReport, Problem, RowResult
 from .models import (
     ActivityType,
@@ -26,6 +27,7 @@ from .models import (
     Practice,
     Region,
     Source,
+    Submission,
 )
 
 # Staff actions. Each change is saved one row at a time so that the history
@@ -514,3 +516,192 @@ def _replace_numbers(organization, key, numbers, *, user, reason) -> None:
         phone.full_clean()
         _record(phone, user=user, reason=reason)
         phone.save()
+
+
+# Corrections and new entries from the public (``directory.Submission``).
+
+
+def submission_create(
+    *,
+    kind: str,
+    organization: Organization | None,
+    data: dict,
+    source_note: str,
+    submitter_name: str = "",
+    submitter_email: str = "",
+    language: str,
+) -> Submission:
+    """Store a suggestion from the public as pending; nothing public changes."""
+    submission = Submission(
+        kind=kind,
+        organization=organization,
+        data=data,
+        source_note=source_note,
+        submitter_name=submitter_name,
+        submitter_email=submitter_email,
+        language=language,
+    )
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+def submission_reason(submission: Submission) -> str:
+    """The change reason that the organization's history shows, in both languages."""
+    texts = []
+    for language in ("ru", "en"):
+        with translation.override(language):
+            texts.append(_("Public submission #%(number)s") % {"number": submission.pk})
+    return " / ".join(texts)
+
+
+def _pending(submission: Submission) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != Submission.Status.PENDING:
+        raise ValidationError(
+            _("This submission was already decided (%(status)s).")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def submission_accept(*, submission: Submission, user, values: dict | None = None) -> Organization:
+    """Apply a submission: its proposed values, or the editor's ``values`` (every field
+    of ``suggestions.SUGGESTED_FIELDS``, as edited), in one transaction.
+
+    A correction changes the organization; a new organization is created unpublished,
+    for an editor to check and publish. The organization's history records the change
+    as "Public submission #N". Raises ``ValidationError`` (nothing written) when a
+    value is refused.
+    """
+    with transaction.atomic():
+        locked = _pending(submission)
+        if locked.kind == Submission.Kind.CORRECTION:
+            if locked.organization is None:
+                raise ValidationError(_("The organization of this correction no longer exists."))
+            organization = Organization.objects.select_for_update().get(pk=locked.organization_id)
+            current = suggestions.current_values(organization)
+            if values is None:
+                values = locked.data
+            values = suggestions.differences(values, current)
+        else:
+            organization = Organization(is_published=False)
+            if values is None:
+                values = locked.data
+            values = {
+                key: value
+                for key, value in values.items()
+                if key in suggestions.SUGGESTED_FIELDS and value not in ("", [], None)
+            }
+            if not (values.get("name_ru") or values.get("name_en")):
+                raise ValidationError(_("A new organization needs a name."))
+        reason = submission_reason(locked)
+        related = _apply_suggestion(organization, values)
+        try:
+            organization.full_clean()
+        except ValidationError as error:
+            raise ValidationError(_describe(error)) from None
+        _record(organization, user=user, reason=reason)
+        organization.save()
+        if "activities" in related:
+            _record(organization, user=user, reason=reason)
+            organization.activities.set(related["activities"])
+        if "phones" in related:
+            try:
+                _replace_numbers(
+                    organization, "phones", related["phones"], user=user, reason=reason
+                )
+            except ValidationError as error:
+                raise ValidationError(_describe(error)) from None
+        locked.status = Submission.Status.ACCEPTED
+        locked.organization = organization
+        locked.data = values
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        _record(locked, user=user, reason=_("Accepted"))
+        locked.save()
+    submission.refresh_from_db()
+    return organization
+
+
+def _describe(error: ValidationError) -> str:
+    """A validation error as one line, each message after its field's label."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    parts = []
+    for name, messages in error.message_dict.items():
+        label = suggestions.SUGGESTED_FIELDS.get(name)
+        if label is None and name in {f.name for f in Organization._meta.fields}:
+            label = Organization._meta.get_field(name).verbose_name
+        text = " ".join(messages)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)
+
+
+def _apply_suggestion(organization: Organization, values: dict) -> dict:
+    """Set the proposed ``values`` on ``organization`` (unsaved); returns the related
+    values (types of work, phones) to write after it is saved."""
+    related = {}
+    for key, value in values.items():
+        if key == "region":
+            region = Region.objects.filter(slug=value).first() if value else None
+            if value and region is None:
+                raise ValidationError(
+                    _("There is no region “%(slug)s” (any more).") % {"slug": value}
+                )
+            organization.region = region
+        elif key == "activities":
+            wanted = list(dict.fromkeys(value))
+            found = list(ActivityType.objects.filter(slug__in=wanted))
+            missing = set(wanted) - {activity.slug for activity in found}
+            if missing:
+                raise ValidationError(
+                    _("There is no type of work “%(slug)s” (any more).")
+                    % {"slug": ", ".join(sorted(missing))}
+                )
+            related[key] = found
+        elif key == "phones":
+            related[key] = list(value)
+        elif key in suggestions.SUGGESTED_FIELDS:
+            setattr(organization, key, value if value is not None else "")
+    return related
+
+
+def submission_reject(*, submission: Submission, user, reason: str) -> None:
+    """Reject a submission; the reason (required) is for staff."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for rejecting."))
+    with transaction.atomic():
+        locked = _pending(submission)
+        locked.status = Submission.Status.REJECTED
+        locked.reason = reason
+        locked.decided_by = user
+        locked.decided_at = timezone.now()
+        locked.full_clean()
+        _record(locked, user=user, reason=_("Rejected"))
+        locked.save()
+    submission.refresh_from_db()
+
+
+def submission_send_note(*, submission: Submission, page_url: str = "") -> bool:
+    """Tell the submitter (if they left an email) that their suggestion was accepted,
+    in the language they wrote in. Returns whether a note was sent; a mail server's
+    refusal raises (``smtplib.SMTPException`` or ``OSError``)."""
+    if not submission.submitter_email:
+        return False
+    with translation.override(submission.language or "ru"):
+        if submission.kind == Submission.Kind.CORRECTION:
+            subject = _("Your correction to rightsnet was accepted")
+            body = _("Thank you. The editors of rightsnet checked your correction and applied it.")
+        else:
+            subject = _("Your suggestion to rightsnet was accepted")
+            body = _(
+                "Thank you. The editors of rightsnet checked the organization you suggested "
+                "and added it to the directory; it will be published once they have "
+                "reviewed the entry."
+            )
+        if page_url:
+            body += "\n\n" + page_url
+        send_mail(subject, body + "\n", None, [submission.submitter_email], fail_silently=False)
+    return True

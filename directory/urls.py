@@ -21,6 +21,13 @@ urlpatterns = [
         views.organization_contact,
         name="organization_contact",
     ),
+    path(
+        "organizations/<slug:slug>/suggest/",
+        views.organization_suggest,
+        name="organization_suggest",
+    ),
+    path("suggest/", views.suggest, name="suggest"),
+    path("suggest/thanks/", views.suggest_thanks, name="suggest_thanks"),
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region_detail"),
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),

@@ -1,16 +1,18 @@
 """Public pages of the directory: thin views over the selectors."""
 
 from django.conf import settings
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView, View
 
 from rightsnet.abuse import LIMIT_MESSAGES, over_limit
 from rightsnet.i18n import current_language
 
-from . import contacts, messaging, page_selectors
-from .forms import ContactForm
-from .models import ContactMessage
+from . import contacts, messaging, page_selectors, services, suggestions
+from .forms import ContactForm, SuggestionForm
+from .models import ContactMessage, Submission
 
 
 def home(request):
@@ -134,3 +136,58 @@ class PracticeDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return page_selectors.practice_detail(self.kwargs["slug"])
+
+
+@require_http_methods(["GET", "POST"])
+def organization_suggest(request, slug):
+    """ "Suggest a correction": a form pre-filled with the entry's public values."""
+    organization = suggestions.public_organization(slug)
+    if organization is None:
+        raise Http404
+    return _suggest(request, organization)
+
+
+@require_http_methods(["GET", "POST"])
+def suggest(request):
+    """ "Add an organization"."""
+    return _suggest(request, None)
+
+
+def _suggest(request, organization):
+    language = current_language()
+    current = suggestions.public_values(organization) if organization is not None else None
+    options = {"language": language, "organization": organization, "current": current}
+    status, limit_message = 200, ""
+    if request.method == "POST":
+        form = SuggestionForm(request.POST, **options)
+        if form.is_valid():
+            email = form.cleaned_data["submitter_email"]
+            limit = over_limit(request, "suggest", sender=email, organization=organization)
+            if limit is None:
+                services.submission_create(
+                    kind=Submission.Kind.CORRECTION if organization else Submission.Kind.NEW,
+                    organization=organization,
+                    data=form.proposal(),
+                    source_note=form.cleaned_data["source"],
+                    submitter_name=form.cleaned_data["submitter_name"],
+                    submitter_email=email,
+                    language=language,
+                )
+                thanks = reverse("directory:suggest_thanks")
+                return redirect(f"{thanks}?note=1" if email else thanks)
+            status, limit_message = 429, LIMIT_MESSAGES[limit]
+    else:
+        form = SuggestionForm(**options)
+    context = {
+        "form": form,
+        "organization": organization,
+        "limit_message": limit_message,
+        "restricted_contacts": organization is not None and not organization.contacts_public,
+    }
+    return render(request, "directory/suggest.html", context, status=status)
+
+
+def suggest_thanks(request):
+    return render(
+        request, "directory/suggest_thanks.html", {"note": request.GET.get("note") == "1"}
+    )

@@ -49,11 +49,72 @@ EVENT_MARKERS = {
     "draft_former_name": "DRAFTFORMERzq19",
     "draft_note": "DRAFTEVENTzq20",
 }
+# Every field of a pending public submission (directory.Submission): never public.
+SUBMISSION_MARKERS = {
+    "name_ru": "ПРЕДЛОЖЕНИЕzq30",
+    "name_en": "SUGGESTEDNAMEzq31",
+    "city_ru": "ПРЕДЛОЖЕННЫЙГОРОДzq32",
+    "city_en": "SUGGESTEDCITYzq33",
+    "description_ru": "ПРЕДЛОЖЕННОЕОПИСАНИЕzq34",
+    "description_en": "SUGGESTEDDESCRIPTIONzq35",
+    "address_ru": "ПРЕДЛОЖЕННЫЙАДРЕСzq36",
+    "address_en": "SUGGESTEDADDRESSzq37",
+    "postal_code": "zq38",
+    "phone": "+7 000 zq39",
+    "email": "suggested-zq40@example.org",
+    "website": "https://suggested-zq41.example.org/",
+    "region": "suggested-region-zq42",
+    "activity": "suggested-activity-zq43",
+    "kind": "SUGGESTEDKINDzq44",
+    "source_note": "SUGGESTEDSOURCEzq45",
+    "submitter_name": "SUBMITTERzq46",
+    "submitter_email": "submitter-zq47@example.org",
+    "reason": "REJECTIONzq48",
+}
 ALL_MARKERS = [*DRAFT_MARKERS.values(), *RESTRICTED_MARKERS.values(), *EVENT_MARKERS.values()]
 DRAFT_ORGANIZATION_FIELDS = (
     "name_ru", "name_en", "short_name_ru", "short_name_en", "city_ru", "city_en",
     "description_ru", "description_en", "address_ru", "address_en", "postal_code",
 )  # fmt: skip
+
+
+def plant_submissions(world: "World") -> list:
+    """Pending submissions (a correction of a published entry, one of an entry with
+    restricted contacts, a new organization) and a rejected one, every field a marker."""
+    from directory.models import Submission
+
+    m = SUBMISSION_MARKERS
+    data = {
+        key: m[key]
+        for key in (
+            "name_ru", "name_en", "city_ru", "city_en", "description_ru", "description_en",
+            "address_ru", "address_en", "postal_code", "email", "website", "region", "kind",
+        )
+    }  # fmt: skip
+    data.update(phones=[m["phone"]], activities=[m["activity"]])
+    people = {
+        "source_note": m["source_note"],
+        "submitter_name": m["submitter_name"],
+        "submitter_email": m["submitter_email"],
+    }
+    return [
+        Submission.objects.create(
+            kind="correction", organization=world.org, data=data, language="ru", **people
+        ),
+        Submission.objects.create(
+            kind="correction", organization=world.restricted, data=data, language="en", **people
+        ),
+        Submission.objects.create(kind="new", data=data, language="en", **people),
+        Submission.objects.create(
+            kind="correction",
+            organization=world.similar,
+            data=data,
+            language="ru",
+            status="rejected",
+            reason=m["reason"],
+            **people,
+        ),  # fmt: skip
+    ]
 
 
 def marked(marker: str, *fields: str) -> dict[str, str]:

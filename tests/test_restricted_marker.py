@@ -26,7 +26,14 @@ from sitedata.sitemaps import SITEMAPS
 from tests.factories import SourceFactory
 from tests.html import page
 from tests.lists import list_ids
-from tests.pages_data import ALL_MARKERS, DRAFT_MARKERS, EVENT_MARKERS, RESTRICTED_MARKERS
+from tests.pages_data import (
+    ALL_MARKERS,
+    DRAFT_MARKERS,
+    EVENT_MARKERS,
+    RESTRICTED_MARKERS,
+    SUBMISSION_MARKERS,
+    plant_submissions,
+)
 from tests.staff import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +118,11 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         ("directory:practice_list", {}, practice_queries),
         ("directory:practice_detail", {"slug": world.practice.slug}, [{}]),
         ("directory:practice_detail", {"slug": world.draft_practice.slug}, [{}]),
+        ("directory:organization_suggest", {"slug": world.org.slug}, [{}]),
+        ("directory:organization_suggest", {"slug": world.restricted.slug}, [{}]),
+        ("directory:organization_suggest", {"slug": world.draft_org.slug}, [{}]),
+        ("directory:suggest", {}, [{}]),
+        ("directory:suggest_thanks", {}, [{}, {"note": "1"}]),
     ]
     for name, queries in (
         ("directory:organization_export", org_queries),
@@ -156,9 +168,10 @@ def test_the_markers_never_reach_a_public_url(client, world):
         # A 404 may repeat the address asked for (the slug the visitor typed, in
         # canonical and alternate links); only the rest of the page counts.
         if response.status_code == 404:
-            segments = url.lower().split("?")[0].strip("/").split("/")
-            slug = segments[-2] if segments[-1] == "contact" else segments[-1]
-            text = text.replace(slug, "")
+            # (the slug typed: the one part of the address that holds a marker)
+            for part in url.lower().split("?")[0].strip("/").split("/"):
+                if "zq" in part:
+                    text = text.replace(part, "")
         assert not [m for m in MARKERS if m in text], f"restricted data on {url}"
         fetched += 1
     assert fetched == len(urls) > 60
@@ -188,6 +201,41 @@ def test_writing_to_the_restricted_group_never_shows_its_address(
     for answer in answers:
         text = body(answer).lower()
         assert not [m for m in MARKERS if m in text], answer.request["PATH_INFO"]
+
+
+def test_public_submissions_never_reach_a_public_url(client, world):
+    """A marker in every field of pending submissions (and a rejected one), for a
+    published entry, an entry with restricted contacts and a new organization: on no
+    public page, list, count, search, export or sitemap. Staff see them in the admin."""
+    submissions = plant_submissions(world)
+    markers = [marker.lower() for marker in SUBMISSION_MARKERS.values()]
+    urls, _missing = public_urls(world)
+    searches = []
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            search = reverse("directory:organization_list")
+        searches += [(f"{search}?{urlencode({'q': m})}", m) for m in SUBMISSION_MARKERS.values()]
+    for url, typed in [*((url, "") for url in urls), *searches]:
+        response = client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
+        # A search page repeats what the visitor typed; only the rest counts.
+        text = body(response).lower().replace(typed.lower(), "")
+        if response.status_code == 404:
+            # (the slug typed: the one part of the address that holds a marker)
+            for part in url.lower().split("?")[0].strip("/").split("/"):
+                if "zq" in part:
+                    text = text.replace(part, "")
+        assert not [m for m in markers if m in text], f"a submission on {url}"
+    # The search for a suggested name finds nothing: it is not in the public index.
+    with translation.override("en"):
+        search = reverse("directory:organization_list")
+    found = list_ids(client, f"{search}?{urlencode({'q': SUBMISSION_MARKERS['name_en']})}")
+    assert found == []
+
+    client.force_login(staff_user("editor", group="Editors"))
+    staff = client.get(reverse("admin:directory_submission_change", args=[submissions[0].pk]))
+    for key in ("name_ru", "city_en", "description_ru", "source_note", "submitter_email"):
+        assert SUBMISSION_MARKERS[key] in staff.content.decode(), key
 
 
 def test_the_public_source_is_cited_where_the_hidden_one_is_not(client, world):

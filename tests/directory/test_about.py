@@ -91,34 +91,37 @@ def test_the_home_page_says_what_rightsnet_is(client):
 
 
 def corrections(client, language):
+    """The paragraphs of the "Corrections and new entries" section."""
     article = get(client, language, "directory:about").find("article")
     heading = article.find("h2", id="corrections")
     after = article.elements()[article.elements().index(heading) + 1 :]
-    return after[0]
+    return after[:2]
 
 
-def test_without_a_contact_address_the_page_says_corrections_are_not_open(client, settings):
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_corrections_point_to_the_public_forms(client, settings, language):
     settings.RIGHTSNET_CONTACT_EMAIL = ""
 
-    en = corrections(client, "en")
-    assert en.text == (
-        "There is nowhere to send corrections yet: the editors have not published a contact "
-        "address."
-    )
-    assert en.find_all("a") == []
-    assert corrections(client, "ru").text == (
-        "Присылать исправления пока некуда: редакция ещё не опубликовала адрес для связи."
-    )
+    paragraph, last = corrections(client, language)
+    link = paragraph.find("a")
+    assert link["href"] == f"/{language}/suggest/"
+    assert link.text == {"en": "add an organization", "ru": "добавьте организацию"}[language]
+    assert {
+        "en": "use “Suggest a correction” at the bottom of its contacts",
+        "ru": "нажмите «Предложить исправление» под её контактами",
+    }[language] in paragraph.text
+    # Without a contact address, no mailto paragraph: the next one is about groups at risk.
+    assert "mailto:" not in str(last)
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_the_contact_address_is_a_mailto_link(client, settings, language):
     settings.RIGHTSNET_CONTACT_EMAIL = "editors@example.org"
 
-    paragraph = corrections(client, language)
+    _suggest, paragraph = corrections(client, language)
     link = paragraph.find("a")
     assert (link["href"], link.text) == ("mailto:editors@example.org", "editors@example.org")
     assert {
-        "en": "write to the editors of rightsnet at editors@example.org with the address",
-        "ru": "напишите редакции rightsnet по адресу editors@example.org : укажите адрес",
+        "en": "You may also write to the editors of rightsnet at editors@example.org",
+        "ru": "Можно также написать редакции rightsnet по адресу editors@example.org",
     }[language] in paragraph.text
