@@ -9,7 +9,12 @@ from directory.models import Submission
 from tests.factories import ActivityTypeFactory, OrganizationFactory
 from tests.staff import PASSWORD, staff_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the Editors group made by a migration must exist even after an
+# earlier transactional test emptied the tables (the mark makes pytest-django keep it).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_a_correction_from_the_public_is_accepted_and_shown(page, settings):
