@@ -409,10 +409,9 @@ def _named_only(queryset):
     return queryset.only("id", "slug", "name_ru", "name_en")
 
 
-PRACTICES = Listing(
-    name="practices",
-    queryset=Practice.objects.published,
-    related=lambda rows: rows.prefetch_related(
+def _practice_related(rows):
+    """What a practice card names: its published organizations, types of work, regions."""
+    return rows.prefetch_related(
         Prefetch(
             "organizations",
             queryset=_named_only(Organization.objects.published()),
@@ -429,7 +428,20 @@ PRACTICES = Listing(
             ),
             to_attr="public_regions",
         ),
-    ),
+    )
+
+
+def practice_cards(page, lookups, language: str) -> dict[int, Practice]:
+    """A page of the practices list as its cards show it (``_practice_cards.html``):
+    ``{id: practice}``; the framework caches the page's ids and its cards' HTML."""
+    return {practice.pk: practice for practice in _practice_related(page)}
+
+
+PRACTICES = Listing(
+    name="practices",
+    queryset=Practice.objects.published,
+    related=_practice_related,
+    cards=practice_cards,
     lookups=lambda params: Lookups(
         regions=region_lookup(),
         activities=activity_lookup(),

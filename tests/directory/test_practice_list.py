@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.http import QueryDict
 
 from directory.dates import PartialDate, period
@@ -289,17 +290,32 @@ def test_query_count_is_fixed(client, world, django_assert_num_queries, size, fi
         else ""
     )
     # The data version, regions, types of work, (the chosen organizations), the counts of
-    # regions, types of work and organizations, the total, then the page: practices,
-    # their organizations, types of work and regions.
-    with django_assert_num_queries(12 if filtered else 11):
+    # regions, types of work and organizations, the total, then the page: its ids, the
+    # practices, their organizations, types of work and regions.
+    with django_assert_num_queries(13 if filtered else 12):
         response = client.get("/en/practices/" + query)
     found = f"{size // 5} practice" if filtered else f"{size + 1} practices"  # and the world's
     assert f"{found}" in response.content.decode()
-    # Until the next write, the lookups and counts come from the cache: the version,
-    # (the chosen organizations), the total and the page's four.
-    with django_assert_num_queries(7 if filtered else 6):
+    # Until the next write, the lookups, counts, the page's ids and its cards' HTML come
+    # from the cache: the version, (the chosen organizations) and the total.
+    with django_assert_num_queries(3 if filtered else 2):
         response = client.get("/en/practices/" + query)
     assert f"{found}" in response.content.decode()
+
+
+def test_cached_cards_are_the_rendered_ones_until_a_write(client, world):
+    """The page's cards from the cache are the cards rendered afresh (the plain version),
+    and a write to what a card names (an organization's name) shows at once."""
+    for n in range(3):
+        PracticeFactory(title_en=f"Watch {n}", organizations=[world.org], regions=[world.city])
+    for url in ("/en/practices/", "/ru/practices/?sort=-start", "/en/practices/?q=watch"):
+        first = client.get(url).content
+        assert client.get(url).content == first  # from the cache
+        cache.clear()
+        assert client.get(url).content == first  # rendered afresh
+    world.org.name_en = "Renamed just now"
+    world.org.save()
+    assert b"Renamed just now" in client.get("/en/practices/").content
 
 
 def export(client, url) -> bytes:
