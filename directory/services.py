@@ -148,21 +148,35 @@ def organization_restore_related(*, organization: Organization, version, user) -
                         event_restore_sources(event=old, version=record, user=user)
                     restored += 1
             restored += _restore_practice_links(organization, deletion=deletion, user=user)
-        for relation, column, model in (
-            ("activities", "activitytype_id", ActivityType),
-            ("partners", "to_organization_id", Organization),
-            ("sources", "source_id", Source),
-        ):
-            wanted = set(getattr(version, relation).values_list(column, flat=True))
-            # A partner deleted since that version cannot come back as a link.
-            wanted = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-            manager = getattr(organization, relation)
-            current = set(manager.values_list("pk", flat=True))
-            if wanted != current:
-                _record(organization, user=user, reason=reason)
-                manager.set(model.objects.filter(pk__in=wanted))
-                restored += len(wanted ^ current)
+        restored += _restore_links(
+            organization,
+            version,
+            (
+                ("activities", "activitytype_id", ActivityType),
+                ("partners", "to_organization_id", Organization),
+                ("sources", "source_id", Source),
+            ),
+            user=user,
+            reason=reason,
+        )
     return restored
+
+
+def _restore_links(instance, version, relations, *, user, reason: str) -> int:
+    """Give ``instance`` the many-to-many links of its historical ``version``, for each
+    ``(relation, column of the historical link table, model)``; a row deleted since that
+    version cannot come back as a link. Returns how many links changed."""
+    changed = 0
+    for relation, column, model in relations:
+        wanted = set(getattr(version, relation).values_list(column, flat=True))
+        wanted = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        manager = getattr(instance, relation)
+        current = set(manager.values_list("pk", flat=True))
+        if wanted != current:
+            _record(instance, user=user, reason=reason)
+            manager.set(model.objects.filter(pk__in=wanted))
+            changed += len(wanted ^ current)
+    return changed
 
 
 def _restore_practice_links(organization: Organization, *, deletion, user) -> int:
@@ -233,24 +247,19 @@ def practice_restore_links(*, practice: Practice, version, user) -> int:
     """Give ``practice`` the organizations, types of work, regions and sources of its
     historical ``version`` (those that still exist): restoring a version brings back the
     row, not its links. Returns how many links changed."""
-    changed = 0
-    reason = _("Restored from history")
     with transaction.atomic():
-        for relation, column, model in (
-            ("organizations", "organization_id", Organization),
-            ("activities", "activitytype_id", ActivityType),
-            ("regions", "region_id", Region),
-            ("sources", "source_id", Source),
-        ):
-            wanted = set(getattr(version, relation).values_list(column, flat=True))
-            wanted = set(model.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-            manager = getattr(practice, relation)
-            current = set(manager.values_list("pk", flat=True))
-            if wanted != current:
-                _record(practice, user=user, reason=reason)
-                manager.set(model.objects.filter(pk__in=wanted))
-                changed += len(wanted ^ current)
-    return changed
+        return _restore_links(
+            practice,
+            version,
+            (
+                ("organizations", "organization_id", Organization),
+                ("activities", "activitytype_id", ActivityType),
+                ("regions", "region_id", Region),
+                ("sources", "source_id", Source),
+            ),
+            user=user,
+            reason=_("Restored from history"),
+        )
 
 
 # Bulk import of organizations from the export's CSV (see directory/importing.py).
