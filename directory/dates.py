@@ -148,45 +148,36 @@ class PartialDate:
     def since(self, language: str | None = None) -> str:
         """ "since January 1997" / «с января 1997 г.»: after "since", Russian puts a month
         in the genitive, as in a full date."""
-        language = current_language(language)
-        with translation.override(language):
-            parts = {"year": self.date.year}
-            if self.precision == Precision.YEAR:
-                return pgettext("since a year", "since %(year)s") % parts
-            month = str(MONTHS_ALT[self.date.month])
-            if language in _LOWER_CASE_MONTHS:
-                month = month.lower()
-            if self.precision == Precision.MONTH:
-                return pgettext("since a month", "since %(month)s %(year)s") % {
-                    **parts,
-                    "month": month,
-                }
-            return pgettext("since a day", "since %(day)s %(month)s %(year)s") % {
-                **parts,
-                "month": month,
-                "day": self.date.day,
-            }
+        return self._bound(_SINCE, language)
 
     def until(self, language: str | None = None) -> str:
         """ "until January 1997" / «до января 1997 г.» (the month in the genitive)."""
+        return self._bound(_UNTIL, language)
+
+    def _bound(self, phrases: dict, language: str | None) -> str:
+        """This date in one of ``phrases`` (per precision), the month in the genitive."""
         language = current_language(language)
         with translation.override(language):
             parts = {"year": self.date.year}
-            if self.precision == Precision.YEAR:
-                return pgettext("until a year", "until %(year)s") % parts
-            month = str(MONTHS_ALT[self.date.month])
-            if language in _LOWER_CASE_MONTHS:
-                month = month.lower()
-            if self.precision == Precision.MONTH:
-                return pgettext("until a month", "until %(month)s %(year)s") % {
-                    **parts,
-                    "month": month,
-                }
-            return pgettext("until a day", "until %(day)s %(month)s %(year)s") % {
-                **parts,
-                "month": month,
-                "day": self.date.day,
-            }
+            if self.precision != Precision.YEAR:
+                month = str(MONTHS_ALT[self.date.month])
+                parts["month"] = month.lower() if language in _LOWER_CASE_MONTHS else month
+            if self.precision == Precision.DAY:
+                parts["day"] = self.date.day
+            return str(phrases[self.precision]) % parts
+
+
+# "since …" and "until …" for each precision (PartialDate._bound).
+_SINCE = {
+    Precision.YEAR: pgettext_lazy("since a year", "since %(year)s"),
+    Precision.MONTH: pgettext_lazy("since a month", "since %(month)s %(year)s"),
+    Precision.DAY: pgettext_lazy("since a day", "since %(day)s %(month)s %(year)s"),
+}
+_UNTIL = {
+    Precision.YEAR: pgettext_lazy("until a year", "until %(year)s"),
+    Precision.MONTH: pgettext_lazy("until a month", "until %(month)s %(year)s"),
+    Precision.DAY: pgettext_lazy("until a day", "until %(day)s %(month)s %(year)s"),
+}
 
 
 def period(start: PartialDate | None, end: PartialDate | None, language: str | None = None) -> str:
