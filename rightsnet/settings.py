@@ -91,6 +91,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip where no secret is (rightsnet/compression.py): outside all that sets cookies or Vary.
+    "rightsnet.compression.PublicGZipMiddleware",
     # Content-Security-Policy and Permissions-Policy (rightsnet/headers.py).
     "csp.middleware.CSPMiddleware",
     "rightsnet.headers.PermissionsPolicyMiddleware",
