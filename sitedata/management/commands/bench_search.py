@@ -20,8 +20,13 @@ server process (``rightsnet.runtime``), twice over:
 It prints, for each, the median and 90th percentile server time (wall clock), the
 number of SQL queries and the bytes of HTML, and whether both paths gave the same
 page (``same``: a cached block must render the same bytes as a fresh one).
+
+``--gzip`` sends ``Accept-Encoding: gzip`` with every request, as browsers do, so the
+times include the compression (``rightsnet.compression``); it adds the bytes sent and
+``gz ms``, the median time of compressing that page alone (gzip level 6).
 """
 
+import gzip
 import os
 import statistics
 import time
@@ -34,6 +39,7 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils.text import compress_string
 
 from directory.models import Organization, Person
 from publications.models import Publication
@@ -126,6 +132,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", default="", help="Only the pages whose label contains this text."
         )
+        parser.add_argument(
+            "--gzip", action="store_true", help="Ask for gzip; print its bytes and CPU time."
+        )
 
     def handle(self, *args, **options):
         with benchmark_database("bench_search", keepdb=options["keepdb"]):
@@ -197,6 +206,7 @@ class Command(BaseCommand):
         tune_garbage_collector()  # as rightsnet/wsgi.py does in every server process
         language = options["language"]
         self.only = options["only"]
+        self.headers = {"Accept-Encoding": "gzip"} if options["gzip"] else {}
         total = Organization.objects.count()
         load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
         self.stdout.write(
@@ -208,7 +218,7 @@ class Command(BaseCommand):
         header = (
             f"{'page':34} {'hit med':>8} {'hit p90':>8} {'miss med':>8} {'miss p90':>8} "
             f"{'q hit':>5} {'q miss':>6} {'bytes':>7} {'same':>4}"
-        )
+        ) + (f" {'gzip':>6} {'gz ms':>6}" if self.headers else "")
         self.stdout.write(header)
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
             for label, url in self.pages(language):
@@ -220,7 +230,7 @@ class Command(BaseCommand):
             if clear:
                 cache.clear()
             wall = time.perf_counter()
-            body(client.get(url))
+            body(client.get(url, headers=self.headers))
             walls.append(time.perf_counter() - wall)
         return walls
 
@@ -228,13 +238,16 @@ class Command(BaseCommand):
         if clear:
             cache.clear()
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+            response = client.get(url, headers=self.headers)
             response.body = body(response)  # an export's queries run as it streams
+        response.sent = len(response.body)
+        if response.get("Content-Encoding") == "gzip":
+            response.body = gzip.decompress(response.body)
         return response, len(queries.captured_queries)
 
     def _page(self, client, label, url, options):
         for _ in range(options["warmup"]):
-            body(client.get(url))
+            body(client.get(url, headers=self.headers))
         hits = self._timed(client, url, options, clear=False)
         hit_response, hit_queries = self._captured(client, url, clear=False)
         misses = self._timed(client, url, options, clear=True)
@@ -250,6 +263,7 @@ class Command(BaseCommand):
             f"{label:34} {ms(statistics.median(hits))} {ms(percentile(hits, 0.9))} "
             f"{ms(statistics.median(misses))} {ms(percentile(misses, 0.9))} "
             f"{hit_queries:>5} {miss_queries:>6} {len(hit_response.body):>7} {same:>4}"
+            + (f" {hit_response.sent:>6} {gzip_ms(hit_response.body)}" if self.headers else "")
         )
 
 
@@ -258,6 +272,16 @@ def body(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def gzip_ms(content: bytes, repeat: int = 50) -> str:
+    """The median time of compressing ``content`` as the middleware does."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        compress_string(content, max_random_bytes=100)
+        times.append(time.perf_counter() - start)
+    return f"{statistics.median(times) * 1000:>6.2f}"
 
 
 def ms(seconds: float) -> str:
