@@ -298,6 +298,7 @@ ORGANIZATIONS = Listing(
             pgettext_lazy("facet", "Type of work"),
             field=Organization.activities.field,
             choices=lambda lk: named_choices(lk.activities.values()),
+            modes=True,
         ),
         ChoiceFacet(
             "kind", pgettext_lazy("facet", "Kind"), column="kind", choices=Organization.Kind.choices
@@ -461,6 +462,7 @@ PRACTICES = Listing(
             field=Practice.activities.field,
             choices=lambda lk: named_choices(lk.activities.values()),
             hide_empty=True,
+            modes=True,
         ),
         RelatedFacet(
             "organization",
