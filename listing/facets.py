@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 from functools import cached_property
+from itertools import chain
 from types import SimpleNamespace
 
 import django_filters

@@ -174,7 +174,5 @@ def collation_key(label, language: str | None = None) -> tuple[str, str, str]:
     if language is None:
         language = get_language() or ""
     cyrillic_first = language.startswith("ru")
-    primary = " ".join(
-        "".join(_collation_char(ch, cyrillic_first) for ch in text).split()
-    )
+    primary = " ".join("".join(_collation_char(ch, cyrillic_first) for ch in text).split())
     return primary, text.casefold().replace("ё", "е\uffff"), text

@@ -106,13 +106,11 @@ def test_chips_and_clear_all(client, world):
     html = client.get("/en/organizations/?q=group&activity=legal-defense").content.decode()
     assert (
         'href="?activity=legal-defense#result-count" title="Remove this filter">'
-        "Search: <span>group</span>"
-        in html
+        "Search: <span>group</span>" in html
     )
     assert (
         'href="?q=group#result-count" title="Remove this filter">'
-        "Type of work: <span>Legal defense</span>"
-        in html
+        "Type of work: <span>Legal defense</span>" in html
     )
     assert '<a class="clear-all" href="/en/organizations/">Clear all</a>' in html
 

@@ -220,13 +220,12 @@ def test_filters_and_page_links_keep_each_other(client, practices, world):
     html = client.get(f"/en/practices/?region=russia&activity={world.legal.slug}").content.decode()
     assert "2 practices found" in html
     assert (
-        f'href="?region=moscow-oblast&amp;activity={world.legal.slug}#result-count">Moscow Oblast</a>'
-        in html
+        f'href="?region=moscow-oblast&amp;activity={world.legal.slug}#result-count">'
+        "Moscow Oblast</a>" in html
     )
     assert (
         'href="?region=russia#result-count" title="Remove this filter">'
-        "Type of work: <span>Legal defense</span>"
-        in html
+        "Type of work: <span>Legal defense</span>" in html
     )
     assert '<a class="clear-all" href="/en/practices/">Clear all</a>' in html
 
