@@ -75,7 +75,9 @@ def test_a_long_facet_shows_its_top_options_and_the_rest_behind_show_all(client)
     # The facet is a <details>, open, whose summary names the chosen value.
     box = fieldset.find("details", class_="facet-box")
     assert "open" in box.attrs
-    assert box.child("summary").text == "Type of work: Work 11"
+    summary = box.child("summary")
+    assert summary.find("span", class_="facet-title").text == "Type of work"
+    assert summary.find("span", class_="facet-chosen").text.split() == [":", "Work", "11"]
     russian = page(client.get("/ru/organizations/?activity=work-11"))
     summary = russian.find("fieldset", id="facet-activity").find("details", class_="facet-more")
     assert summary.find("summary").text == "Показать все: 12"
