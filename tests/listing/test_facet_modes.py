@@ -254,6 +254,8 @@ def test_bad_or_default_modes_are_ignored_without_failing(client, world, mode):
     assert response.status_code == 200
     export = client.get(f"/en/organizations/export.csv?{query}")
     assert export.status_code == 200
+    # Read to the end: a started export holds its connection (on PostgreSQL a COPY).
+    assert b"".join(export.streaming_content).startswith(b"\xef\xbb\xbf")
     result = ORGANIZATIONS.search(QueryDict(query), "en")
     every = mode.startswith("all")
     brute = expected(
