@@ -84,8 +84,9 @@ ORGANIZATION_CARD_FIELDS = (
     "is_demo",
 )
 DEMO_BADGE = "includes/_demo_badge.html"
-# The people list offers the organizations with the most people, plus the chosen ones.
-ORGANIZATION_FACET_SIZE = 25
+# The people list offers the organizations with the most people, plus the chosen ones:
+# the top ones at first, the rest up to this many behind "Show all" (listing.facets).
+ORGANIZATION_FACET_SIZE = 100
 # The designations (``Organization.designations``) as the list's facet and cards name them.
 DESIGNATIONS = [
     ("foreign_agent", pgettext_lazy("designation", "“foreign agent”")),
@@ -298,6 +299,7 @@ ORGANIZATIONS = Listing(
             pgettext_lazy("facet", "Type of work"),
             field=Organization.activities.field,
             choices=lambda lk: named_choices(lk.activities.values()),
+            modes=True,
         ),
         ChoiceFacet(
             "kind", pgettext_lazy("facet", "Kind"), column="kind", choices=Organization.Kind.choices
@@ -461,6 +463,7 @@ PRACTICES = Listing(
             field=Practice.activities.field,
             choices=lambda lk: named_choices(lk.activities.values()),
             hide_empty=True,
+            modes=True,
         ),
         RelatedFacet(
             "organization",

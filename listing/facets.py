@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 from types import SimpleNamespace
 
@@ -21,16 +22,30 @@ from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Va
 from django.utils.translation import gettext
 
 from rightsnet.i18n import in_language
+from rightsnet.text import collation_key
 
 from . import querystring
 
 NOTE_VALUE_LENGTH = 60
+# A facet with more options than LONG_FACET shows TOP_OPTIONS of them (the selected
+# ones and those with the most rows), the rest behind "Show all" (``ShownFacet.top``).
+LONG_FACET = 10
+TOP_OPTIONS = 8
+# How the values chosen in a facet with a mode combine (``ManyToManyFacet(modes=True)``):
+# ``{name}_mode=all`` asks for rows with every one; without it, any one will do.
+ANY, ALL = "any", "all"
 # A year as typed: ASCII digits only ("١٩٩٥" is no year a reader can check).
 _YEAR = re.compile(r"[0-9]{1,4}", re.ASCII)
 
 
 def truncate(value: str, length: int = NOTE_VALUE_LENGTH) -> str:
     return value if len(value) <= length else value[: length - 1] + "…"
+
+
+def in_label_order(items: Iterable, label: Callable = lambda item: item.label) -> list:
+    """``items`` sorted by their label in the active language, as every facet's options
+    are (``rightsnet.text.collation_key``: Russian collation, «ё» with «е»)."""
+    return sorted(items, key=lambda item: collation_key(label(item)))
 
 
 @dataclass
@@ -78,10 +93,45 @@ class ShownFacet:
     all_url: str = ""
     truncated: bool = False
     number: NumberInput | None = None
+    # A facet whose values can combine with "all of": its two ways, as links.
+    modes: list["ModeOption"] = field(default_factory=list)
+    match_all: bool = False
 
     @property
     def selected(self) -> list[FacetOption]:
         return [option for option in self.options if option.selected]
+
+    @cached_property
+    def top(self) -> list[FacetOption]:
+        """The options shown at first, in label order: all of them, or for a long facet
+        the selected ones and those with the most rows (``TOP_OPTIONS`` at least)."""
+        if len(self.options) <= LONG_FACET:
+            return self.options
+        ranked = sorted(
+            range(len(self.options)),
+            key=lambda i: (not self.options[i].selected, -self.options[i].count, i),
+        )
+        chosen = {i for i in ranked[:TOP_OPTIONS]} | {
+            i for i, option in enumerate(self.options) if option.selected
+        }
+        return [option for i, option in enumerate(self.options) if i in chosen]
+
+    @property
+    def rest(self) -> list[FacetOption]:
+        """The options behind "Show all", in label order (each option is in ``top`` or
+        here, never both)."""
+        shown = {id(option) for option in self.top}
+        return [option for option in self.options if id(option) not in shown]
+
+
+@dataclass
+class ModeOption:
+    """One way of combining a facet's values ("any of", "all of") as a link."""
+
+    value: str
+    label: str
+    selected: bool
+    url: str
 
 
 @dataclass
@@ -139,8 +189,7 @@ def named(queryset: QuerySet, *, tree: bool = False) -> list[Named]:
 
 def named_choices(objects: Iterable) -> list[Choice]:
     """Choices of named rows by slug, in the order of their labels in the current language."""
-    choices = [Choice(o.slug, o.pk, *in_language(o, "name")) for o in objects]
-    return sorted(choices, key=lambda choice: choice.label.lower())
+    return in_label_order(Choice(o.slug, o.pk, *in_language(o, "name")) for o in objects)
 
 
 class Tree:
@@ -156,7 +205,7 @@ class Tree:
         for node in self.by_id.values():
             self.children.setdefault(node.parent_id, []).append(node)
         for siblings in self.children.values():
-            siblings.sort(key=lambda node: in_language(node, "name")[0].lower())
+            siblings.sort(key=lambda node: collation_key(in_language(node, "name")[0]))
         self._paths = [(node.path, node.pk) for node in self.by_id.values()]
 
     def descendant_ids(self, node) -> list[int]:
@@ -212,8 +261,40 @@ class Facet:
     # applies it in SQL to the rows it reads.
     counted = True
 
+    # The parameter that says how the chosen values combine (None: "any of" only).
+    mode_param: str | None = None
+
     def __init__(self, name: str, label):
         self.name, self.label = name, label
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        """Every query parameter the facet reads: its values, and its mode if any."""
+        return (self.name, self.mode_param) if self.mode_param else (self.name,)
+
+    def match_all(self, params) -> bool:
+        """Whether the cleaned ``params`` ask for rows with every chosen value."""
+        return bool(self.mode_param) and params.get(self.mode_param) == [ALL]
+
+    def clean_mode(self, values: list[str]) -> tuple[list[str], list[str]]:
+        """The mode kept in the cleaned parameters (only "all": "any" is the default)
+        and a note for a value that is neither."""
+        notes = [
+            gettext(
+                "“%(value)s” is not a way to combine “%(filter)s”: showing rows with "
+                "any of the selected."
+            )
+            % {"value": truncate(value), "filter": self.label}
+            for value in values[:1]
+            if value not in (ANY, ALL)
+        ]
+        return [ALL] if values[:1] == [ALL] else [], notes
+
+    def disjunctive(self, params) -> bool:
+        """Whether the facet's options count with every filter but its own (the usual
+        disjunctive count); False in "all of" mode, where each option counts the rows
+        that adding it would give: every filter applied, its own included."""
+        return not self.match_all(params)
 
     def known(self, lookups) -> dict | None:
         """Values the parameter may take (unknown ones are dropped), None for any."""
@@ -226,9 +307,10 @@ class Facet:
     def filter(self, queryset, values: list[str], lookups):
         raise NotImplementedError
 
-    def as_filter(self, lookups) -> django_filters.Filter:
+    def as_filter(self, lookups, params=None) -> django_filters.Filter:
         """The facet as a django-filter Filter: its form field validates the cleaned
-        values (here: any of the known ones), its ``method`` is ``filter``."""
+        values (here: any of the known ones), its ``method`` is ``filter``; ``params``:
+        the cleaned parameters (a facet's mode)."""
         return django_filters.MultipleChoiceFilter(
             label=self.label,
             choices=[(value, value) for value in self.known(lookups)],
@@ -272,7 +354,7 @@ class TextFacet(Facet):
         self.condition, self.words, self.relevance = condition, words, relevance
         self.max_length = max_length
 
-    def as_filter(self, lookups):
+    def as_filter(self, lookups, params=None):
         return django_filters.CharFilter(
             label=self.label, max_length=self.max_length, method=self._method(lookups)
         )
@@ -294,13 +376,14 @@ class TextFacet(Facet):
 
 class ChoiceFacet(Facet):
     """Values of a model column: ``choices`` is a list of ``(value, label)`` or a callable
-    of the lookups giving ``Choice``s, in the order shown. ``hide_empty`` leaves out
+    of the lookups giving ``Choice``s, shown in label order (``in_label_order``) unless
+    ``label_order`` is False (years: newest first, as given). ``hide_empty`` leaves out
     options without rows unless selected."""
 
-    def __init__(self, name, label, *, column, choices, hide_empty=False):
+    def __init__(self, name, label, *, column, choices, hide_empty=False, label_order=True):
         super().__init__(name, label)
         self.column = self.candidate_column = column
-        self.hide_empty = hide_empty
+        self.hide_empty, self.label_order = hide_empty, label_order
         self._choices = choices if callable(choices) else (lambda lookups: choices)
 
     def choices(self, lookups) -> list[Choice]:
@@ -314,6 +397,8 @@ class ChoiceFacet(Facet):
             c if isinstance(c, Choice) else Choice(c[0], c[0], str(c[1]))
             for c in self._choices(lookups)
         ]
+        if self.label_order:
+            choices = in_label_order(choices)
         return {choice.value: choice for choice in choices}
 
     def keys(self, values, lookups) -> frozenset:
@@ -324,7 +409,7 @@ class ChoiceFacet(Facet):
         known = self.known(lookups)
         return queryset.filter(**{f"{self.column}__in": [known[v].key for v in values]})
 
-    def row_test(self, values, lookups) -> Callable[[object], bool]:
+    def row_test(self, values, lookups, params=None) -> Callable[[object], bool]:
         keys = self.keys(values, lookups)
         return lambda value: value in keys
 
@@ -350,21 +435,44 @@ class ChoiceFacet(Facet):
 
 class ManyToManyFacet(ChoiceFacet):
     """Values through a many-to-many field (types of work, topics): a row matches when
-    it has any chosen value; counted through the M2M table (``field``: the model field)."""
+    it has any chosen value; counted through the M2M table (``field``: the model field).
 
-    def __init__(self, name, label, *, field, choices, hide_empty=False):
+    ``modes``: ``{name}_mode=all`` asks for rows with every chosen value instead; each
+    option then counts the rows adding it would give (``Facet.disjunctive``)."""
+
+    def __init__(self, name, label, *, field, choices, hide_empty=False, modes=False):
         super().__init__(name, label, column=None, choices=choices, hide_empty=hide_empty)
         self.field = field
         self.candidate_column = f"{field.name}__id"
+        self.mode_param = f"{name}_mode" if modes else None
 
-    def filter(self, queryset, values, lookups):
+    def as_filter(self, lookups, params=None):
+        every = self.match_all(params or {})
+        return django_filters.MultipleChoiceFilter(
+            label=self.label,
+            choices=[(value, value) for value in self.known(lookups)],
+            method=lambda queryset, name, values: self.filter(
+                queryset, values, lookups, every=every
+            ),
+        )
+
+    def filter(self, queryset, values, lookups, *, every=False):
         through, owner, target = _link(self.field)
         keys = [self.known(lookups)[value].key for value in values]
+        if every:
+            # One EXISTS per value: each is an index lookup of the link table.
+            for key in keys:
+                queryset = queryset.filter(
+                    Exists(through.objects.filter(**{owner: OuterRef("pk"), target: key}))
+                )
+            return queryset
         links = through.objects.filter(**{owner: OuterRef("pk"), f"{target}__in": keys})
         return queryset.filter(Exists(links))
 
-    def row_test(self, values, lookups):
+    def row_test(self, values, lookups, params=None):
         keys = self.keys(values, lookups)
+        if self.match_all(params or {}):
+            return lambda value: keys <= value
         return lambda value: not keys.isdisjoint(value)
 
     def row_counts(self, values, lookups):
@@ -372,6 +480,35 @@ class ManyToManyFacet(ChoiceFacet):
 
     def count(self, rows, params, lookups) -> dict:
         return count_through(self.field, rows)
+
+    def shown(self, counts, params, lookups):
+        shown = super().shown(counts, params, lookups)
+        if self.mode_param:
+            every = self.match_all(params)
+            shown.match_all = every
+            shown.modes = [
+                ModeOption(
+                    value=ANY,
+                    label=gettext("any of the selected"),
+                    selected=not every,
+                    url=querystring.remove(params, self.mode_param),
+                ),
+                ModeOption(
+                    value=ALL,
+                    label=gettext("all of the selected"),
+                    selected=every,
+                    url=querystring.replace(params, self.mode_param, ALL),
+                ),
+            ]
+        return shown
+
+    def chips(self, params, lookups):
+        chips = super().chips(params, lookups)
+        if self.match_all(params):
+            label = gettext("%(filter)s, all of") % {"filter": self.label}
+            for chip in chips:
+                chip.label = label
+        return chips
 
 
 class TagFacet(Facet):
@@ -405,7 +542,7 @@ class TagFacet(Facet):
         # the query itself, where "IN ()" would raise EmptyResultSet) and matches none.
         return queryset.filter(Value(False, output_field=BooleanField()))
 
-    def row_test(self, values, lookups):
+    def row_test(self, values, lookups, params=None):
         ids = frozenset(self._ids(values, lookups))
         return lambda pk: pk in ids
 
@@ -430,7 +567,7 @@ class TagFacet(Facet):
                 selected=choice.value in selected,
                 toggle_url=querystring.toggle(params, self.name, choice.value),
             )
-            for choice in self.known(lookups).values()
+            for choice in in_label_order(self.known(lookups).values())
         ]
         return ShownFacet(name=self.name, label=str(self.label), options=options)
 
@@ -467,7 +604,7 @@ class YearFacet(Facet):
             )
         return kept, notes
 
-    def as_filter(self, lookups):
+    def as_filter(self, lookups, params=None):
         return django_filters.CharFilter(label=self.label, method=self._method(lookups))
 
     def filter(self, queryset, values, lookups):
@@ -509,7 +646,7 @@ class TreeFacet(Facet):
     def known(self, lookups):
         return self.tree(lookups).by_slug
 
-    def as_filter(self, lookups):
+    def as_filter(self, lookups, params=None):
         # A slug, known to the cleaning: as choices, every node would be copied into
         # the form of every request.
         return django_filters.CharFilter(label=self.label, method=self._method(lookups))
@@ -521,7 +658,7 @@ class TreeFacet(Facet):
     def filter(self, queryset, values, lookups):
         return queryset.filter(**{f"{self.column}__in": self._ids(values, lookups)})
 
-    def row_test(self, values, lookups):
+    def row_test(self, values, lookups, params=None):
         ids = frozenset(self._ids(values, lookups))
         return lambda value: value in ids
 
@@ -621,7 +758,8 @@ class ManyToManyTreeFacet(TreeFacet):
 
 class RelatedFacet(Facet):
     """Related objects through a link table (people's organizations): shows the ``size``
-    objects with the most rows plus the chosen ones, ``truncated`` when there are more.
+    objects with the most rows plus the chosen ones (in label order), ``truncated``
+    when there are more.
 
     ``chosen(lookups)``: the chosen objects by slug; ``link``: the link model;
     ``owner``/``target``: its fields towards the rows and the objects; ``counted``:
@@ -698,7 +836,7 @@ class RelatedFacet(Facet):
                 toggle_url=querystring.toggle(params, self.name, choice.value),
                 lang=choice.lang,
             )
-            for choice in choices
+            for choice in in_label_order(choices)
             if choice.value in found or choice.value in selected
         ]
         return ShownFacet(

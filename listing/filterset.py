@@ -47,6 +47,13 @@ class FilterSet(django_filters.FilterSet):
         for facet in facets:
             if values := self._clean(facet, raw_values(params, facet.name)):
                 self.params[facet.name] = values
+            if facet.mode_param and (modes := raw_values(params, facet.mode_param)):
+                if len(modes) > 1:
+                    self._only_one(facet.mode_param, modes)
+                kept, notes = facet.clean_mode(modes)
+                self.notes += notes
+                if kept:
+                    self.params[facet.mode_param] = kept
         if sort := raw_values(params, "sort"):
             if len(sort) > 1:
                 self._only_one("sort", sort)
@@ -55,7 +62,7 @@ class FilterSet(django_filters.FilterSet):
         for name, values in self.params.items():
             data.setlist(name, values)
         super().__init__(data, queryset)
-        self.filters = {facet.name: facet.as_filter(lookups) for facet in facets}
+        self.filters = {facet.name: facet.as_filter(lookups, self.params) for facet in facets}
         for name, errors in self.form.errors.items():
             # Unreachable after the cleaning unless a facet's filter and its cleaning
             # disagree: the parameter is dropped rather than the page failed.

@@ -88,7 +88,8 @@ class Listing:
                 notes=notes,
                 without_q_note=self.relevance_note,
             )
-            key = f"{self.name}:" + self.cache.params_key(params, [f.name for f in self.facets])
+            names = [name for facet in self.facets for name in facet.param_names]
+            key = f"{self.name}:" + self.cache.params_key(params, names)
             text = next(f for f in self.facets if isinstance(f, TextFacet))
             narrowed = None
             if q and self.narrow_text_match:
@@ -150,7 +151,7 @@ class Listing:
 
         The facets on a column that are not active share one grouped query over the
         fully filtered rows, which also gives the total; any other facet counts with
-        every filter but its own."""
+        every filter but its own (or, in "all of" mode, every filter: ``Facet.disjunctive``)."""
         columns = [f for f in self.facets if f.column]
         shared = [f.column for f in columns if f.name not in filterset.params]
         grouped, total = grouped_counts(filterset.filter(base), shared) if shared else ({}, None)
@@ -161,7 +162,8 @@ class Listing:
             if facet.column in grouped:
                 counts[facet.name] = grouped[facet.column]
                 continue
-            others = filterset.filter(base, exclude={facet.name})
+            own = {facet.name} if facet.disjunctive(filterset.params) else set()
+            others = filterset.filter(base, exclude=own)
             if facet.column is None:
                 counts[facet.name] = facet.count(others, filterset.params, filterset.lookups)
             else:

@@ -60,11 +60,14 @@ class Narrowed:
 
     A row that passes every filter is a result and counts in every facet; a row that
     fails exactly one filter counts only in that filter's facet (a disjunctive
-    count: each facet with the other filters applied); any other row counts nowhere.
+    count: each facet with the other filters applied) unless the facet counts with its
+    own filter too (``own``: "all of" mode); any other row counts nowhere.
     ``counts`` are keyed as the SQL counts are, with ``total``.
     """
 
-    def __init__(self, candidates: dict[int, list], facets, tests: dict[int, object], lookups):
+    def __init__(
+        self, candidates: dict[int, list], facets, tests: dict[int, object], lookups, own=()
+    ):
         self.ids: list[int] = []
         passed, failed_only = [], {i: [] for i in range(len(facets))}
         for pk, row in candidates.items():
@@ -82,7 +85,7 @@ class Narrowed:
                     failed_only[failed].append(row)
         self.counts: dict = {"total": len(self.ids)}
         for i, facet in enumerate(facets):
-            rows = passed + failed_only[i] if failed_only[i] else passed
+            rows = passed + failed_only[i] if failed_only[i] and i not in own else passed
             self.counts[facet.name] = facet.row_counts((row[i] for row in rows), lookups)
 
 
@@ -120,11 +123,12 @@ def narrow(filterset, base, text) -> Narrowed | None:
     if len(found) > MAX_MATCHED_ROWS or len(candidates) > MAX_MATCHED_IDS:
         return None
     tests = {
-        i: f.row_test(filterset.params[f.name], filterset.lookups)
+        i: f.row_test(filterset.params[f.name], filterset.lookups, filterset.params)
         for i, f in enumerate(facets)
         if f.name in filterset.params
     }
-    return Narrowed(candidates, facets, tests, filterset.lookups)
+    own = {i for i, f in enumerate(facets) if not f.disjunctive(filterset.params)}
+    return Narrowed(candidates, facets, tests, filterset.lookups, own)
 
 
 class PageReader:

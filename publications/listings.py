@@ -81,6 +81,7 @@ PUBLICATIONS = Listing(
             pgettext_lazy("facet", "Year"),
             column="year",
             choices=lambda lk: [Choice(str(year), year, str(year)) for year in lk.years],
+            label_order=False,  # newest first
         ),
         ChoiceFacet(
             "language",

@@ -13,10 +13,12 @@ one, with one substring test (``name_patterns``).
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from unidecode import unidecode
 
 SLUG_MAX_LENGTH = 80
@@ -141,3 +143,36 @@ def search_document(*parts: str, names: Iterable[str] = ()) -> str:
     folded = " ".join(fold_latin(plain).split())
     rest = plain if folded == plain else f"{plain} | {folded}"
     return f"{head} {rest} "
+
+
+# Collation of labels (facet options): letters and digits compared without case,
+# accents or punctuation, «ё» as «е» (but «й» stays a letter of its own), then case
+# and «ё» break ties. On Russian pages Cyrillic sorts before Latin (CLDR's Russian
+# order); elsewhere Latin first. Digits before letters.
+_LATIN_AFTER = 0x10000  # Latin letters moved past Cyrillic ones (code point order)
+
+
+@lru_cache(maxsize=4096)
+def _collation_char(ch: str, cyrillic_first: bool) -> str:
+    if ch in "ёЁ":
+        return "е"
+    if _CYRILLIC_RE.match(ch):
+        return ch.lower()
+    if not ch.isalnum():
+        return " " if ch.isspace() else ""
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    base = base.lower()
+    if cyrillic_first and base.isalpha():
+        return "".join(chr(_LATIN_AFTER + ord(c)) for c in base)
+    return base
+
+
+def collation_key(label, language: str | None = None) -> tuple[str, str, str]:
+    """The sort key of ``label`` in ``language`` (default: the active one), in the
+    Russian manner: «Елань», «Ёлкино», «Жуков»; ``sorted(labels, key=collation_key)``."""
+    text = str(label)
+    if language is None:
+        language = get_language() or ""
+    cyrillic_first = language.startswith("ru")
+    primary = " ".join("".join(_collation_char(ch, cyrillic_first) for ch in text).split())
+    return primary, text.casefold().replace("ё", "е\uffff"), text

@@ -156,7 +156,7 @@ def test_a_designation_is_a_removable_chip_and_an_unknown_one_a_note(client, gro
     html = page(client.get("/en/organizations/?designation=foreign_agent&kind=group"))
     chip = html.find("ul", class_="chips").items()[1].find("a")
     assert chip.text.startswith("Designation: “foreign agent”")
-    assert chip["href"] == "?kind=group"
+    assert chip["href"] == "?kind=group#result-count"
 
     response = client.get("/en/organizations/?designation=spy")
     assert "Unknown designation “spy” ignored." in response.content.decode()
@@ -198,8 +198,8 @@ def test_the_year_is_typed_in_the_sidebar_and_shown_as_a_removable_chip(client, 
     assert field.find("button")["type"] == "submit"
     chips = [item.find("a") for item in html.find("ul", class_="chips").items()]
     assert [(chip.text.split(" ×")[0], chip["href"]) for chip in chips] == [
-        ("Designation: “undesirable organization”", "?year=2024"),
-        ("Active in year: 2024", "?designation=undesirable"),
+        ("Designation: “undesirable organization”", "?year=2024#result-count"),
+        ("Active in year: 2024", "?designation=undesirable#result-count"),
     ]
     russian = page(client.get("/ru/organizations/?year=2024"))
     assert russian.find("fieldset", id="facet-year").find("legend").text == "Действовала в году"

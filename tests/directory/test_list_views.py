@@ -79,12 +79,12 @@ def test_facet_options_are_toggle_links_with_counts(client, world):
     # The selected option is checked and its link removes it.
     assert (
         '<input type="checkbox" name="activity" value="education" checked> '
-        '<a href="?">Education</a>'
+        '<a href="?#result-count">Education</a>'
     ) in html
     # Another option adds itself and keeps the selected one; its count ignores
     # the activity filter (disjunctive).
     assert (
-        '<a href="?activity=education&amp;activity=legal-defense">Legal defense</a>'
+        '<a href="?activity=education&amp;activity=legal-defense#result-count">Legal defense</a>'
         '</label> <span class="facet-count">4</span>'
     ) in html
 
@@ -93,10 +93,11 @@ def test_region_facet_breadcrumb_and_sub_regions(client, world):
     html = client.get(
         "/en/organizations/?region=moscow-oblast&activity=legal-defense"
     ).content.decode()
-    assert '<a href="?activity=legal-defense">All</a>' in html
-    assert '<a href="?region=russia&amp;activity=legal-defense">Russia</a>' in html
+    # Each link lands at the result count (#result-count) when followed without JavaScript.
+    assert '<a href="?activity=legal-defense#result-count">All</a>' in html
+    assert '<a href="?region=russia&amp;activity=legal-defense#result-count">Russia</a>' in html
     assert '<strong aria-current="true">Moscow Oblast</strong>' in html
-    assert '<a href="?region=podolsk&amp;activity=legal-defense">Podolsk</a>' in html
+    assert '<a href="?region=podolsk&amp;activity=legal-defense#result-count">Podolsk</a>' in html
     # The form keeps the region when the user ticks a box and submits.
     assert '<input type="hidden" name="region" value="moscow-oblast">' in html
 
@@ -104,12 +105,12 @@ def test_region_facet_breadcrumb_and_sub_regions(client, world):
 def test_chips_and_clear_all(client, world):
     html = client.get("/en/organizations/?q=group&activity=legal-defense").content.decode()
     assert (
-        'href="?activity=legal-defense" title="Remove this filter">Search: <span>group</span>'
-        in html
+        'href="?activity=legal-defense#result-count" title="Remove this filter">'
+        "Search: <span>group</span>" in html
     )
     assert (
-        'href="?q=group" title="Remove this filter">Type of work: <span>Legal defense</span>'
-        in html
+        'href="?q=group#result-count" title="Remove this filter">'
+        "Type of work: <span>Legal defense</span>" in html
     )
     assert '<a class="clear-all" href="/en/organizations/">Clear all</a>' in html
 

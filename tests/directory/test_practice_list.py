@@ -196,7 +196,7 @@ def test_list_page_in_english(client, practices, world):
     for marker in [DRAFT_PRACTICE, *DRAFT_MARKERS.values()]:
         assert marker not in html
     # The sidebar: regions, types of work, organizations, the year.
-    assert "<legend>Under way in year</legend>" in html
+    assert '<legend class="visually-hidden">Under way in year</legend>' in html
     assert f'value="{world.partner.slug}"' in html
 
 
@@ -210,7 +210,7 @@ def test_list_page_in_russian(client, practices, world):
     assert '<span class="period">до 2001 г.</span> · Московская область' in html
     assert "Кто проводил: <a" in html
     assert "Направления работы: Мониторинг, Правовая защита</p>" in html
-    assert "<legend>Год проведения</legend>" in html
+    assert '<legend class="visually-hidden">Год проведения</legend>' in html
     html = client.get(f"/ru/practices/?organization={world.partner.slug}").content.decode()
     assert "Найдено практик: 2" in html
     assert "Организация: <span>Мемориал</span>" in html
@@ -219,10 +219,13 @@ def test_list_page_in_russian(client, practices, world):
 def test_filters_and_page_links_keep_each_other(client, practices, world):
     html = client.get(f"/en/practices/?region=russia&activity={world.legal.slug}").content.decode()
     assert "2 practices found" in html
-    assert f'href="?region=moscow-oblast&amp;activity={world.legal.slug}">Moscow Oblast</a>' in html
     assert (
-        'href="?region=russia" title="Remove this filter">Type of work: <span>Legal defense</span>'
-        in html
+        f'href="?region=moscow-oblast&amp;activity={world.legal.slug}#result-count">'
+        "Moscow Oblast</a>" in html
+    )
+    assert (
+        'href="?region=russia#result-count" title="Remove this filter">'
+        "Type of work: <span>Legal defense</span>" in html
     )
     assert '<a class="clear-all" href="/en/practices/">Clear all</a>' in html
 

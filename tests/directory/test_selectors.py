@@ -4,8 +4,9 @@ import pytest
 from django.http import QueryDict
 
 from directory import freshness
-from directory.listings import ORGANIZATIONS, PEOPLE
+from directory.listings import ORGANIZATION_FACET_SIZE, ORGANIZATIONS, PEOPLE
 from directory.models import Organization, Region
+from listing.facets import TOP_OPTIONS
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
@@ -390,24 +391,33 @@ def test_list_indexes_exist():
 
 
 def test_the_organization_facet_shows_the_top_organizations_and_says_it_is_truncated():
-    """People's organization facet: the 25 with most people, plus any chosen, flagged as
-    truncated only when organizations with people are left out."""
+    """People's organization facet: the ORGANIZATION_FACET_SIZE with most people, plus any
+    chosen, in label order, flagged as truncated only when organizations with people are
+    left out; the top TOP_OPTIONS at first, the rest behind "Show all"."""
+    size = ORGANIZATION_FACET_SIZE
     person = PersonFactory(is_published=True)
-    groups = [OrganizationFactory(name_en=f"Group {i:02}", slug=f"group-{i:02}") for i in range(26)]
-    for group in groups[:25]:
+    groups = [
+        OrganizationFactory(name_en=f"Group {i:03}", slug=f"group-{i:03}") for i in range(size + 1)
+    ]
+    for group in groups[:size]:
         AffiliationFactory(person=person, organization=group)
     facet = PEOPLE.search(QueryDict(""), "en").facet("organization")
-    assert len(facet.options) == 25 and not facet.truncated
+    assert len(facet.options) == size and not facet.truncated
 
-    AffiliationFactory(person=PersonFactory(is_published=True), organization=groups[0])
-    AffiliationFactory(person=person, organization=groups[25])
+    AffiliationFactory(person=PersonFactory(is_published=True), organization=groups[7])
+    AffiliationFactory(person=person, organization=groups[size])
     freshness.bump()
     facet = PEOPLE.search(QueryDict(""), "en").facet("organization")
     assert facet.truncated
-    assert len(facet.options) == 25
-    assert facet.options[0].label == "Group 00" and facet.options[0].count == 2
+    assert len(facet.options) == size
+    assert [o.label for o in facet.options] == sorted(o.label for o in facet.options)
+    # The one with two people is among the top ones, which are in label order too.
+    assert len(facet.top) == TOP_OPTIONS and len(facet.top) + len(facet.rest) == size
+    assert ("Group 007", 2) in [(o.label, o.count) for o in facet.top]
 
-    chosen = PEOPLE.search(QueryDict("organization=group-25"), "en").facet("organization")
+    last = f"group-{size:03}"
+    chosen = PEOPLE.search(QueryDict(f"organization={last}"), "en").facet("organization")
     shown = {option.value for option in chosen.options}
-    # The chosen one joins the top 25: every organization with people is shown.
-    assert "group-25" in shown and len(shown) == 26 and not chosen.truncated
+    # The chosen one joins the top ones: every organization with people is shown.
+    assert last in shown and len(shown) == size + 1 and not chosen.truncated
+    assert last in {option.value for option in chosen.top}

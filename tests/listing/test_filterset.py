@@ -12,7 +12,7 @@ from listing.filterset import FilterSet
 class OnlyGroups(ChoiceFacet):
     """A facet whose filter refuses a value that its cleaning lets through."""
 
-    def as_filter(self, lookups):
+    def as_filter(self, lookups, params=None):
         return django_filters.MultipleChoiceFilter(
             label=self.label, choices=[("group", "group")], method=lambda qs, name, v: qs
         )
