@@ -1,9 +1,12 @@
 """Helpers for the admin tests: staff users in a role, export-shaped CSV, DB snapshots."""
 
 import csv
+import importlib
 import io
 
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
 from directory import columns
@@ -12,6 +15,31 @@ from listing.columns import csv_cells
 
 PASSWORD = "a-long-Staff-passw0rd"
 
+# The migrations that make the staff roles, each with the function that does it.
+ROLE_MIGRATIONS = (
+    ("0003_roles", "create_roles"),
+    ("0017_event_source_roles", "grant"),
+    ("0019_practice_submission_roles", "grant"),
+)
+
+
+def role_group(name: str) -> Group:
+    """A role group as the migrations made it.
+
+    A transactional test (a browser test, a live server) empties every table when it ends,
+    the migrations' groups too. They are then made again by the migrations' own functions,
+    each with the models as they were at its migration, so the rights are the real ones.
+    """
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        loader = MigrationLoader(connection)
+        for migration, function in ROLE_MIGRATIONS:
+            state = loader.project_state(("directory", migration), at_end=True)
+            module = importlib.import_module(f"directory.migrations.{migration}")
+            getattr(module, function)(state.apps, None)
+        group = Group.objects.get(name=name)
+    return group
+
 
 def staff_user(username: str, *, group: str | None = None, superuser: bool = False) -> User:
     """A real staff account, optionally in one of the migration's groups."""
@@ -19,7 +47,7 @@ def staff_user(username: str, *, group: str | None = None, superuser: bool = Fal
         return User.objects.create_superuser(username, f"{username}@example.org", PASSWORD)
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(role_group(group))
     return user
 
 
