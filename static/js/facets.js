@@ -1,8 +1,6 @@
-// The list pages (templates/includes/faceted_list.html), progressive enhancement only:
-// without this the form and links reload the page at #result-count. With it, a facet,
-// sort, chip or page change fetches the same page, swaps its parts in place, updates
-// the address (History API), and lands at the result count (a live region). On any
-// error the browser simply goes to the address.
+// List pages, progressive enhancement: without it the form and links reload the page at
+// #result-count. With it a change fetches the same page, swaps its parts in place,
+// updates the address (History API) and lands at the count. On any error: plain navigation.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-facets]");
