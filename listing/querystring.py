@@ -13,6 +13,7 @@ from functools import lru_cache
 from urllib.parse import quote_plus
 
 PAGE = "page"
+TEXT = "q"  # the text search of every list
 
 Params = Mapping[str, list[str]]
 

@@ -72,6 +72,12 @@ class SearchResult:
         with translation.override(self.language):
             return self._show(self.counts)
 
+    @property
+    def filter_count(self) -> int:
+        """How many filter values are chosen ("Filters (3 active)"); the text search has
+        its own box and is not one of them."""
+        return sum(1 for chip in self.active_filters if chip.name != querystring.TEXT)
+
     def facet(self, name: str) -> ShownFacet | None:
         return next((f for f in self.facets if f.name == name), None)
 

@@ -112,7 +112,7 @@ def test_chips_and_clear_all(client, world):
         'href="?q=group#result-count" title="Remove this filter">'
         "Type of work: <span>Legal defense</span>" in html
     )
-    assert '<a class="clear-all" href="/en/organizations/">Clear all</a>' in html
+    assert '<a class="clear-all" href="/en/organizations/#result-count">Clear all</a>' in html
 
 
 def test_no_chips_without_filters(client, world):
@@ -153,9 +153,13 @@ def test_pagination_keeps_the_filters(client, many):
     html = client.get("/en/organizations/?region=russia&q=watch").content.decode()
     assert "60 organizations found" in html
     # Links keep every filter, in a canonical order.
-    assert '<a href="?q=watch&amp;region=russia&amp;page=2" rel="next">Next →</a>' in html
+    assert (
+        '<a href="?q=watch&amp;region=russia&amp;page=2#result-count" rel="next">Next →</a>' in html
+    )
+    assert "Page 1 of 2" in html
     html = client.get("/en/organizations/?region=russia&q=watch&page=2").content.decode()
-    assert '<a href="?q=watch&amp;region=russia" rel="prev">← Previous</a>' in html
+    assert '<a href="?q=watch&amp;region=russia#result-count" rel="prev">← Previous</a>' in html
+    assert "Page 2 of 2" in html
     assert '<span aria-current="page">2</span>' in html
     assert html.count('<li class="result">') == 10
 
@@ -304,3 +308,36 @@ def test_cards_show_types_of_work_in_the_pages_alphabetical_order_and_only_publi
     assert "Мониторинг, Правовая защита" in russian
     for marker in RESTRICTED_MARKERS.values():
         assert marker not in english + russian
+
+
+@pytest.mark.parametrize(
+    "language, control, pages, page_of",
+    [
+        (
+            "ru",
+            'Фильтры <span id="filters-count">(выбрано: 2)</span>',
+            "Страницы результатов",
+            "Страница 1 из 2",
+        ),
+        (
+            "en",
+            'Filters <span id="filters-count">(2 active)</span>',
+            "Pages of results",
+            "Page 1 of 2",
+        ),
+    ],
+)
+def test_filters_control_form_action_and_pagination_wording(
+    client, many, language, control, pages, page_of
+):
+    html = client.get(
+        f"/{language}/organizations/?region=russia&q=watch&kind=group"
+    ).content.decode()
+    # The text search has its own box: two filter values are chosen, not three.
+    assert control in html
+    assert f'action="/{language}/organizations/#result-count"' in html
+    assert 'action=""' not in html
+    assert f'<nav class="pagination" aria-label="{pages}">' in html
+    assert page_of in html
+    html = client.get(f"/{language}/organizations/").content.decode()
+    assert '<span id="filters-count"></span>' in html

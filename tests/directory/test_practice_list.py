@@ -227,7 +227,7 @@ def test_filters_and_page_links_keep_each_other(client, practices, world):
         'href="?region=russia#result-count" title="Remove this filter">'
         "Type of work: <span>Legal defense</span>" in html
     )
-    assert '<a class="clear-all" href="/en/practices/">Clear all</a>' in html
+    assert '<a class="clear-all" href="/en/practices/#result-count">Clear all</a>' in html
 
 
 def test_an_empty_list_says_so(client, world):

@@ -101,7 +101,7 @@ def test_list_page(client, books):
     assert DRAFT_MARKERS["publisher"] not in html
     assert DRAFT_MARKERS["parent"] not in html
     assert 'href="?series=legal-culture&amp;year=1994"' in html
-    assert '<a class="clear-all" href="/en/publications/">Clear all</a>' in html
+    assert '<a class="clear-all" href="/en/publications/#result-count">Clear all</a>' in html
 
 
 def test_list_page_in_russian(client, books):
