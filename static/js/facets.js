@@ -85,7 +85,8 @@
   }
 
   form.addEventListener("change", function (event) {
-    if (event.target.type === "checkbox" || event.target.name === "sort") submit();
+    var type = event.target.type;
+    if (type === "checkbox" || type === "radio" || event.target.name === "sort") submit();
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();

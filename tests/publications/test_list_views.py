@@ -100,7 +100,7 @@ def test_list_page(client, books):
     assert DRAFT_MARKERS["editor"] not in html
     assert DRAFT_MARKERS["publisher"] not in html
     assert DRAFT_MARKERS["parent"] not in html
-    assert 'href="?series=legal-culture&amp;year=1994"' in html
+    assert 'href="?series=legal-culture&amp;year=1994#result-count"' in html
     assert '<a class="clear-all" href="/en/publications/#result-count">Clear all</a>' in html
 
 
