@@ -74,7 +74,10 @@ def page_types(world: World, language: str) -> list[tuple[str, str]]:
             ("about", reverse("directory:about")),
             ("contact", reverse("directory:organization_contact", args=[world.org.slug])),
             ("suggest", reverse("directory:suggest")),
-            ("suggest-correction", reverse("directory:organization_suggest", args=[world.org.slug])),
+            (
+                "suggest-correction",
+                reverse("directory:organization_suggest", args=[world.org.slug]),
+            ),
             ("not-found", f"/{language}/no-such-page/"),
             # Outside /ru/ and /en/: its language comes from the browser's Accept-Language.
             ("admin-login", f"/{settings.ADMIN_URL}login/"),

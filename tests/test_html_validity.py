@@ -46,9 +46,7 @@ def test_every_page_type_is_valid_html(client, tmp_path):
             path.write_bytes(response.content)
             files.append(path)
 
-    run = subprocess.run(
-        [*command, *map(str, files)], capture_output=True, text=True, timeout=300
-    )
+    run = subprocess.run([*command, *map(str, files)], capture_output=True, text=True, timeout=300)
     # vnu prints its JSON report on stderr and exits non-zero when it found errors.
     try:
         messages = json.loads(run.stderr)["messages"]
