@@ -25,9 +25,11 @@ MISSING_TOOLS = (
 def vnu_command() -> list[str]:
     java = shutil.which("java")
     if java is None:
-        pytest.fail(f"The Nu Html Checker needs Java, which is missing. {MISSING_TOOLS}", False)
+        pytest.fail(
+            f"The Nu Html Checker needs Java, which is missing. {MISSING_TOOLS}", pytrace=False
+        )
     if not VNU_JAR.is_file():
-        pytest.fail(f"The Nu Html Checker is missing ({VNU_JAR}). {MISSING_TOOLS}", False)
+        pytest.fail(f"The Nu Html Checker is missing ({VNU_JAR}). {MISSING_TOOLS}", pytrace=False)
     return [java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only"]
 
 
