@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test migrate messages compilemessages check-translations sampledata \
-	run test ensure-chromium ensure-redis ensure-postgresql serve serve-env loadtest lint format clean
+	run test ensure-chromium ensure-frontend-tools ensure-redis ensure-postgresql serve serve-env loadtest lint format clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT)/ with the sample data (SQLite unless DATABASE_URL)"
@@ -54,12 +54,18 @@ sampledata: migrate
 run: compilemessages sampledata
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-test compilemessages ensure-chromium ensure-redis ensure-postgresql
+test: install-test compilemessages ensure-chromium ensure-frontend-tools ensure-redis ensure-postgresql
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Debian's chromium for the browser tests, installed when missing if we are root.
 ensure-chromium:
 	@scripts/ensure-chromium
+
+# axe-core and the Nu Html Checker (package.json) for the accessibility and HTML validity
+# tests: node/npm and Java installed when missing if we are root, then `npm ci` when
+# node_modules/ is missing or stale.
+ensure-frontend-tools:
+	@scripts/ensure-frontend-tools
 
 # Redis on 127.0.0.1:6379 for the two-instance test: installed when missing if we
 # are root, started when not running.
@@ -110,4 +116,4 @@ format: install-test
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3
+	rm -rf $(VENV) staticfiles var db.sqlite3 node_modules

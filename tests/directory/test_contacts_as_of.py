@@ -171,7 +171,7 @@ def test_a_closed_organizations_contacts_are_a_record_without_links(client, lang
     aside = document.find("aside", class_="contact-card")
     assert aside.find("p", class_="contacts-as-of").text == LABEL_1997[language]
     assert aside.find("p", class_="contacts-note").text == CLOSED_NOTE[language]
-    shown = aside.find("div", class_="contact-points")
+    shown = aside.find("dl", class_="contact-points")
     assert "historical" in shown["class"].split()
     for value in ("+7 095 206-81-71", "+7 095 921-12-09", "office@watch.example.org"):
         assert value in shown.text
@@ -191,7 +191,7 @@ def test_contacts_as_of_1997_are_historical_today(client, language):
     aside = document.find("aside", class_="contact-card")
     assert aside.find("p", class_="contacts-as-of").text == LABEL_1997[language]
     assert aside.find("p", class_="contacts-note").text == STALE_NOTE[language]
-    assert "+7 095 206-81-71" in aside.find("div", class_="historical").text
+    assert "+7 095 206-81-71" in aside.find("dl", class_="historical").text
     assert not [href for href in links(document) if href.startswith(("tel:", "mailto:"))]
     assert "telephone" not in json_ld(document)
 
@@ -208,7 +208,7 @@ def test_contacts_as_of_last_month_are_current_links_but_a_fax_is_no_link(client
     expected = {"en": f"as of {label}", "ru": f"по состоянию на {label}"}[language]
     assert aside.find("p", class_="contacts-as-of").text == expected
     assert not aside.find_all("p", class_="contacts-note")
-    assert aside.find("div", class_="contact-points")["class"] == "contact-points"
+    assert aside.find("dl", class_="contact-points")["class"] == "contact-points"
     contact_links = [href for href in links(aside) if href.startswith(("tel:", "mailto:"))]
     assert contact_links == ["tel:+70952068171", "mailto:office@watch.example.org"]
     assert "+7 095 921-12-09" in aside.text  # the fax, shown as text only
@@ -262,7 +262,7 @@ def test_the_setting_moves_the_cutoff(client, settings):
 
     def historical() -> bool:
         aside = detail(client, org, "en").find("aside", class_="contact-card")
-        return "historical" in aside.find("div", class_="contact-points")["class"].split()
+        return "historical" in aside.find("dl", class_="contact-points")["class"].split()
 
     assert not historical()  # 3 years, the default
     settings.RIGHTSNET_STALE_CONTACTS_YEARS = 1
