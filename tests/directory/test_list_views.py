@@ -290,7 +290,7 @@ def test_status_shown_for_closed_organizations(client):
     OrganizationFactory(name_en="Quiet Group", status=Organization.Status.INACTIVE)
     html = client.get("/en/organizations/").content.decode()
     assert '<li class="badge badge-closed">closed</li>' in html
-    assert '<span class="status-inactive">inactive</span>' in html
+    assert '<span class="status-inactive">status: inactive</span>' in html
 
 
 def test_cards_show_types_of_work_in_the_pages_alphabetical_order_and_only_public_phones(
