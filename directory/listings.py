@@ -191,10 +191,12 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
                 cards[org_id]["activities"].append(name)
         # Only where contacts are public, as with_public_contacts() prefetches them.
         phone_kinds = {value: str(label) for value, label in Phone.Kind.choices}
-        for org_id, number, kind in (
-            visibility.public_phones(Phone.objects.filter(organization_id__in=ids))
-            .order_by("organization_id", "kind", "id")
-            .values_list("organization_id", "number", "kind")
+        # Telephones, then mobiles, then faxes (the detail page's order): a card shows two.
+        rank = {Phone.Kind.TEL: 0, Phone.Kind.MOBILE: 1, Phone.Kind.FAX: 2}
+        rows = visibility.public_phones(Phone.objects.filter(organization_id__in=ids))
+        for org_id, number, kind in sorted(
+            rows.values_list("organization_id", "number", "kind").order_by("id"),
+            key=lambda row: (row[0], rank.get(row[2], 3)),
         ):
             if len(phones := cards[org_id]["phones"]) < 2:
                 # Tap-to-call for current telephones and mobiles: never a fax.

@@ -104,3 +104,15 @@ def test_active_status_goes_without_saying(client):
         shown = card(client, language)
         assert shown.find("p", class_="meta").find_all("span") == []
         assert {"ru": "статус", "en": "status"}[language] not in shown.text
+
+
+def test_a_card_names_the_telephone_and_mobile_before_the_fax(client):
+    org = watch_group()
+    PhoneFactory(organization=org, number="+7 916 000-00-01", kind="mobile")
+    shown = card(client, "en")
+    assert "921-12-09" not in shown.text  # two numbers a card: the fax comes third
+    assert contact_links(shown) == [
+        "tel:+70952068171",
+        "tel:+79160000001",
+        "mailto:office@watch.example.org",
+    ]
