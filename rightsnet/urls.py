@@ -16,7 +16,9 @@ urlpatterns = [
     path("robots.txt", RobotsView.as_view(), name="robots"),
     # Browsers that ignore the pages' rel=icon ask for /favicon.ico: the SVG, not a 404.
     path(
-        "favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True),
+        name="favicon",
     ),
 ]
 
