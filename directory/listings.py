@@ -19,7 +19,7 @@ from django.db.models import F, Prefetch
 from django.template.defaultfilters import striptags, truncatewords
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from listing.facets import (
@@ -192,10 +192,12 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
                 cards[org_id]["activities"].append(name)
         # Only where contacts are public, as with_public_contacts() prefetches them.
         phone_kinds = {value: str(label) for value, label in Phone.Kind.choices}
-        for org_id, number, kind in (
-            visibility.public_phones(Phone.objects.filter(organization_id__in=ids))
-            .order_by("organization_id", "kind", "id")
-            .values_list("organization_id", "number", "kind")
+        # Telephones, then mobiles, then faxes (the detail page's order): a card shows two.
+        rank = {Phone.Kind.TEL: 0, Phone.Kind.MOBILE: 1, Phone.Kind.FAX: 2}
+        rows = visibility.public_phones(Phone.objects.filter(organization_id__in=ids))
+        for org_id, number, kind in sorted(
+            rows.values_list("organization_id", "number", "kind").order_by("id"),
+            key=lambda row: (row[0], rank.get(row[2], 3)),
         ):
             if len(phones := cards[org_id]["phones"]) < 2:
                 # Tap-to-call for current telephones and mobiles: never a fax.
@@ -212,7 +214,12 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
     relocated = events.relocations(dated) if dated else {}
     url_start, url_end = reverse("directory:organization_detail", args=["-"]).split("/-/")
     kinds = {value: str(label) for value, label in Organization.Kind.choices}
-    statuses = {value: str(label) for value, label in Organization.Status.choices}
+    # The status a card names, with its label: "status: unknown", «статус: неизвестен»
+    # (the Russian adjective agrees with «статус», so one phrase per status).
+    statuses = {
+        Organization.Status.INACTIVE: pgettext("card status", "status: inactive"),
+        Organization.Status.UNKNOWN: pgettext("card status", "status: unknown"),
+    }
     founded_in = gettext("founded in %(year)s")
     # The badge's markup is the pages' own, rendered once per page of cards.
     demo = render_to_string(DEMO_BADGE) if any(org.is_demo for org in organizations) else ""
@@ -240,7 +247,7 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             founded=founded_in % {"year": org.founded} if org.founded else "",
             # Active goes without saying; closed is a badge.
             status="" if org.status in ("active", "closed") else org.status,
-            status_label=statuses.get(org.status, org.status),
+            status_label=statuses.get(org.status, ""),
             badges=_badges(
                 org, designations, relocated, lookups, language, closed_in=closed_in, moved=moved
             ),
@@ -249,6 +256,8 @@ def organization_cards(page, lookups, language: str) -> dict[int, dict]:
             email=org.public_email,
             contacts_historical=judgement.historical,
             contacts_as_of=judgement.label(language) if judgement.historical else "",
+            # Current contacts' date: printed only (a handbook page says how fresh they are).
+            contacts_dated="" if judgement.historical else judgement.label(language),
             demo=demo if org.is_demo else "",
         )
     return cards

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from sitedata.sitemaps import RobotsView, sitemap_index, sitemap_section
 
@@ -13,6 +14,12 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    # Browsers that ignore the pages' rel=icon ask for /favicon.ico: the SVG, not a 404.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True),
+        name="favicon",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

@@ -67,7 +67,8 @@ def test_list_is_in_russian(client, world):
 def test_contacts_only_where_public(client, world):
     html = client.get("/en/organizations/").content.decode()
     assert "mhg@example.org" in html
-    assert "+7 095 921-12-09" in html
+    # A card's two numbers: the telephone and the mobile before the fax.
+    assert "+7 095 206-81-71" in html and "+7 916 000-00-01" in html
     assert RESTRICTED_MARKERS["email"] not in html
     assert RESTRICTED_MARKERS["phone"] not in html
 
@@ -295,7 +296,7 @@ def test_status_shown_for_closed_organizations(client):
     OrganizationFactory(name_en="Quiet Group", status=Organization.Status.INACTIVE)
     html = client.get("/en/organizations/").content.decode()
     assert '<li class="badge badge-closed">closed</li>' in html
-    assert '<span class="status-inactive">inactive</span>' in html
+    assert '<span class="status-inactive">status: inactive</span>' in html
 
 
 def test_cards_show_types_of_work_in_the_pages_alphabetical_order_and_only_public_phones(
