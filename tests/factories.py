@@ -205,3 +205,22 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     def sources(self, create, extracted, **kwargs):
         if create and extracted:
             self.sources.set(extracted)
+
+
+def perm_chambers(world, activities, count: int = 55) -> list:
+    """``count`` organizations in a new Perm Krai under ``world.russia``: enough for two
+    pages of a list. ``activities(n)`` gives the types of work of the n-th."""
+    region = RegionFactory(name_en="Perm Krai", name_ru="Пермский край", parent=world.russia)
+    return [
+        OrganizationFactory(
+            name_en=f"Perm Civic Chamber {n:02d}",
+            name_ru=f"Пермская гражданская палата {n:02d}",
+            city_en="Perm",
+            city_ru="Пермь",
+            description_en="Monitoring of places of detention.",
+            description_ru="Мониторинг мест принудительного содержания.",
+            region=region,
+            activities=activities(n),
+        )
+        for n in range(count)
+    ]

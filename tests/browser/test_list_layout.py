@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import ActivityTypeFactory, OrganizationFactory, RegionFactory
+from tests.factories import ActivityTypeFactory, perm_chambers
 
 pytestmark = pytest.mark.browser
 
@@ -27,18 +27,10 @@ def world(live_world):
     documentation = ActivityTypeFactory(
         name_en="Freedom of speech and media", name_ru="Документирование нарушений"
     )
-    region = RegionFactory(name_en="Perm Krai", name_ru="Пермский край", parent=live_world.russia)
-    for n in range(55):
-        OrganizationFactory(
-            name_en=f"Perm Civic Chamber {n:02d}",
-            name_ru=f"Пермская гражданская палата {n:02d}",
-            city_en="Perm",
-            city_ru="Пермь",
-            description_en="Monitoring of places of detention.",
-            description_ru="Мониторинг мест принудительного содержания.",
-            region=region,
-            activities=[live_world.monitoring] if n % 2 else [live_world.legal, documentation],
-        )
+    perm_chambers(
+        live_world,
+        lambda n: [live_world.monitoring] if n % 2 else [live_world.legal, documentation],
+    )
     return live_world
 
 

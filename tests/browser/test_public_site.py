@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.factories import OrganizationFactory, RegionFactory
+from tests.factories import perm_chambers
 from tests.pages_data import ALL_MARKERS
 
 pytestmark = pytest.mark.browser
@@ -16,19 +16,7 @@ NO_JS = pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def world(live_world):
     """The shared world and enough entries to fill a first page and show pagination."""
     world = live_world
-    # Enough entries to fill a first page and show pagination.
-    region = RegionFactory(name_en="Perm Krai", name_ru="Пермский край", parent=world.russia)
-    for n in range(55):
-        OrganizationFactory(
-            name_en=f"Perm Civic Chamber {n:02d}",
-            name_ru=f"Пермская гражданская палата {n:02d}",
-            city_en="Perm",
-            city_ru="Пермь",
-            description_en="Monitoring of places of detention.",
-            description_ru="Мониторинг мест принудительного содержания.",
-            region=region,
-            activities=[world.monitoring] if n % 2 else [world.legal],
-        )
+    perm_chambers(world, lambda n: [world.monitoring] if n % 2 else [world.legal])
     return world
 
 
