@@ -170,9 +170,13 @@ def _collation_char(ch: str, cyrillic_first: bool) -> str:
 def collation_key(label, language: str | None = None) -> tuple[str, str, str]:
     """The sort key of ``label`` in ``language`` (default: the active one), in the
     Russian manner: «Елань», «Ёлкино», «Жуков»; ``sorted(labels, key=collation_key)``."""
-    text = str(label)
     if language is None:
         language = get_language() or ""
-    cyrillic_first = language.startswith("ru")
+    return _collation_key(str(label), language.startswith("ru"))
+
+
+# The labels of facets and trees are few and the same on every request: their keys are kept.
+@lru_cache(maxsize=8192)
+def _collation_key(text: str, cyrillic_first: bool) -> tuple[str, str, str]:
     primary = " ".join("".join(_collation_char(ch, cyrillic_first) for ch in text).split())
     return primary, text.casefold().replace("ё", "е\uffff"), text

@@ -5,7 +5,7 @@ values, and long facets with "Show all"."""
 import pytest
 
 from directory import freshness
-from rightsnet.text import collation_key
+from rightsnet.text import _collation_key, collation_key
 from tests.factories import (
     ActivityTypeFactory,
     AffiliationFactory,
@@ -28,6 +28,14 @@ def test_collation_key_sorts_yo_with_ye_case_blind_and_cyrillic_first_in_russian
         "Елань", "ёлкино", "Жуков", "Иваново", "«Йошкар»", "alpha", "Émile", "Zeta",
     ]  # fmt: skip
     assert sorted(words, key=lambda w: collation_key(w, "en"))[:3] == ["alpha", "Émile", "Zeta"]
+
+
+def test_the_kept_keys_are_the_keys_computed_afresh():
+    words = ["Жуков", "ёлкино", "Елань", "alpha", "Émile", "«Йошкар»", "Ёлкино"]
+    for language in ("ru", "en"):
+        kept = [collation_key(word, language) for word in words + words]
+        fresh = [_collation_key.__wrapped__(word, language == "ru") for word in words + words]
+        assert kept == fresh
 
 
 def test_types_of_work_are_in_label_order_in_each_language(client):
