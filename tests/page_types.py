@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from tests.factories import OrganizationEventFactory, OrganizationFactory, SourceFactory
+from tests.factories import OrganizationEventFactory, SourceFactory, perm_chambers
 from tests.pages_data import World, build_world
 
 # More organizations than a list page shows, so the list has its pagination.
@@ -38,13 +38,7 @@ def build_page_world() -> World:
         note_en="Renamed when registered again.",
         sources=[registry],
     )
-    for n in range(PAGE_FILLERS):
-        OrganizationFactory(
-            name_en=f"Civic Chamber {n:02d}",
-            name_ru=f"Гражданская палата {n:02d}",
-            region=world.moscow_oblast,
-            activities=[world.monitoring],
-        )
+    perm_chambers(world, lambda n: [world.monitoring], count=PAGE_FILLERS)
     return world
 
 
