@@ -60,15 +60,33 @@ from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from listing.columns import DetailUrl, choice_labels, column_headers
+from listing.columns import (
+    BOOLEAN,
+    CODE,
+    DATE,
+    DATETIME,
+    EMAIL,
+    INTEGER,
+    PARTIAL_DATE,
+    STRING,
+    URL,
+    YEAR,
+    Column,
+    DetailUrl,
+    choice_labels,
+    column_headers,
+    column_labels,
+    keys_of,
+)
 from rightsnet.i18n import LANGUAGE_CODES, in_language
 from rightsnet.links import safe_url
 
 from .dates import iso_of
+from .events import DESIGNATION_KINDS
 from .models import Organization, OrganizationEvent, Phone, Region, Source
 
 PATH_SEPARATOR = " / "
@@ -80,41 +98,349 @@ READ_ONLY_COLUMNS = ("name", "region_path", "updated_at", "url") + (
     # Written elsewhere: the events (status_since, designations), the admin (sources),
     # the demo generator (demo); the import says so where such a cell differs.
     "status_since", "designations", "sources", "demo",
+    # The codes and texts appended by issue 15: the slug names the entry's page; the
+    # others are the labelled columns' codes, or texts edited in the admin.
+    "slug", "kind_code", "status_code", "region_slug", "activity_slugs", "designation_codes",
+    "parent_slug", "partner_slugs", "short_name", "description",
 )  # fmt: skip
 
-COLUMN_TITLES = {
-    "id": pgettext_lazy("export column", "id"),
-    "name": pgettext_lazy("export column", "name"),
-    "name_ru": pgettext_lazy("export column", "name_ru"),
-    "name_en": pgettext_lazy("export column", "name_en"),
-    "kind": pgettext_lazy("export column", "kind"),
-    "region": pgettext_lazy("export column", "region"),
-    "region_path": pgettext_lazy("export column", "region_path"),
-    "city": pgettext_lazy("export column", "city"),
-    "address": pgettext_lazy("export column", "address"),
-    "postal_code": pgettext_lazy("export column", "postal_code"),
-    "phones": pgettext_lazy("export column", "phones"),
-    "fax": pgettext_lazy("export column", "fax"),
-    "email": pgettext_lazy("export column", "email"),
-    "website": pgettext_lazy("export column", "website"),
-    "activities": pgettext_lazy("export column", "activities"),
-    "founded": pgettext_lazy("export column", "founded"),
-    "status": pgettext_lazy("export column", "status"),
-    "last_verified": pgettext_lazy("export column", "last_verified"),
-    "updated_at": pgettext_lazy("export column", "updated_at"),
-    "url": pgettext_lazy("export column", "url"),
-    "status_since": pgettext_lazy("export column", "status_since"),
-    "designations": pgettext_lazy("export column", "designations"),
-    "contacts_as_of": pgettext_lazy("export column", "contacts_as_of"),
-    "sources": pgettext_lazy("export column", "sources"),
-    "demo": pgettext_lazy("export column", "demo"),
-}
-COLUMNS: tuple[str, ...] = tuple(COLUMN_TITLES)
+
+def _kind_codes() -> list[str]:
+    return list(Organization.Kind.values)
+
+
+def _status_codes() -> list[str]:
+    return list(Organization.Status.values)
+
+
+def _designation_codes() -> list[str]:
+    return list(DESIGNATION_KINDS)
+
+C = Column
+COLUMN_SPECS: tuple[Column, ...] = (
+    C(
+        "id",
+        pgettext_lazy("export column", "id"),
+        INTEGER,
+        pgettext_lazy("column meaning", "The entry's number in rightsnet; never reused."),
+        example="17",
+    ),
+    C(
+        "name",
+        pgettext_lazy("export column", "name"),
+        STRING,
+        pgettext_lazy(
+            "column meaning", "The name in the file's language, else in the other language."
+        ),
+        example="Московская Хельсинкская группа",
+    ),
+    C(
+        "name_ru",
+        pgettext_lazy("export column", "name_ru"),
+        STRING,
+        pgettext_lazy("column meaning", "The name in Russian, if known."),
+        example="Московская Хельсинкская группа",
+    ),
+    C(
+        "name_en",
+        pgettext_lazy("export column", "name_en"),
+        STRING,
+        pgettext_lazy("column meaning", "The name in English, if known."),
+        example="Moscow Helsinki Group",
+    ),
+    C(
+        "kind",
+        pgettext_lazy("export column", "kind"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            "The kind of organization, as a label in the file's language"
+            " (kind_code is the same in every language).",
+        ),
+        example="human rights group",
+    ),
+    C(
+        "region",
+        pgettext_lazy("export column", "region"),
+        STRING,
+        pgettext_lazy("column meaning", "The region's name in the file's language."),
+        example="Москва",
+    ),
+    C(
+        "region_path",
+        pgettext_lazy("export column", "region_path"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            'The region\'s names from the top of the tree down to it, joined with " / ".',
+        ),
+        example="Россия / Центральная Россия / Москва",
+    ),
+    C(
+        "city",
+        pgettext_lazy("export column", "city"),
+        STRING,
+        pgettext_lazy("column meaning", "The city or town."),
+        example="Москва",
+    ),
+    C(
+        "address",
+        pgettext_lazy("export column", "address"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            "The postal address; empty where the organization's contacts are not public.",
+        ),
+        example="ул. Новый Арбат, 19",
+    ),
+    C(
+        "postal_code",
+        pgettext_lazy("export column", "postal_code"),
+        STRING,
+        pgettext_lazy(
+            "column meaning", "The postal code, as text: leading zeros are kept (01001)."
+        ),
+        example="01001",
+    ),
+    C(
+        "phones",
+        pgettext_lazy("export column", "phones"),
+        STRING,
+        pgettext_lazy("column meaning", "Telephone and mobile numbers, as written."),
+        many=True,
+        example="+7 095 206-81-71",
+    ),
+    C(
+        "fax",
+        pgettext_lazy("export column", "fax"),
+        STRING,
+        pgettext_lazy("column meaning", "Fax numbers, as written."),
+        many=True,
+        example="+7 095 206-81-71",
+    ),
+    C(
+        "email",
+        pgettext_lazy("export column", "email"),
+        EMAIL,
+        pgettext_lazy("column meaning", "The public email address."),
+        example="info@example.org",
+    ),
+    C(
+        "website",
+        pgettext_lazy("export column", "website"),
+        URL,
+        pgettext_lazy("column meaning", "The website (http, https or mailto addresses only)."),
+        example="https://example.org/",
+    ),
+    C(
+        "activities",
+        pgettext_lazy("export column", "activities"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            "Types of work, by name in the file's language, in alphabetical order"
+            " (activity_slugs are the same in every language).",
+        ),
+        many=True,
+        example="monitoring; legal defense",
+    ),
+    C(
+        "founded",
+        pgettext_lazy("export column", "founded"),
+        YEAR,
+        pgettext_lazy("column meaning", "The year the organization was founded."),
+        example="1976",
+    ),
+    C(
+        "status",
+        pgettext_lazy("export column", "status"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            "Whether the organization works, as a label in the file's language"
+            " (status_code is the same in every language).",
+        ),
+        example="active",
+    ),
+    C(
+        "last_verified",
+        pgettext_lazy("export column", "last_verified"),
+        DATE,
+        pgettext_lazy(
+            "column meaning",
+            "The day the entry was last checked with the organization or a source.",
+        ),
+        example="2026-11-30",
+    ),
+    C(
+        "updated_at",
+        pgettext_lazy("export column", "updated_at"),
+        DATETIME,
+        pgettext_lazy(
+            "column meaning", "When the entry was last changed, with the site's time offset."
+        ),
+        example="2026-11-30T12:00:00+03:00",
+    ),
+    C(
+        "url",
+        pgettext_lazy("export column", "url"),
+        URL,
+        pgettext_lazy("column meaning", "The entry's page on rightsnet, in the file's language."),
+        example="https://rightsnet.example.org/en/organizations/moscow-helsinki-group/",
+    ),
+    C(
+        "status_since",
+        pgettext_lazy("export column", "status_since"),
+        PARTIAL_DATE,
+        pgettext_lazy(
+            "column meaning",
+            "Since when the status holds: a year, a month or a day (1997, 1997-01, 1997-01-25).",
+        ),
+        example="2023-01-25",
+    ),
+    C(
+        "designations",
+        pgettext_lazy("export column", "designations"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            "Designations by the authorities"
+            " (such as the register of \u201cforeign agents\u201d),"
+            " as labels in the file's language.",
+        ),
+        many=True,
+    ),
+    C(
+        "contacts_as_of",
+        pgettext_lazy("export column", "contacts_as_of"),
+        PARTIAL_DATE,
+        pgettext_lazy(
+            "column meaning", "When the contacts were known to be right: a year, a month or a day."
+        ),
+        example="1997",
+    ),
+    C(
+        "sources",
+        pgettext_lazy("export column", "sources"),
+        STRING,
+        pgettext_lazy(
+            "column meaning", "The public sources of the entry: publisher, title, date and address."
+        ),
+        many=True,
+        example="CCSI, NIS Third Sector Organizations, 1997-01",
+    ),
+    C(
+        "demo",
+        pgettext_lazy("export column", "demo"),
+        BOOLEAN,
+        pgettext_lazy(
+            "column meaning",
+            "Whether the entry is fictional demonstration data (1) or a real organization (0).",
+        ),
+        example="0",
+    ),
+    # Appended by issue 15: language-independent codes, and two texts.
+    C(
+        "slug",
+        pgettext_lazy("export column", "slug"),
+        CODE,
+        pgettext_lazy(
+            "column meaning", "The entry's code in its page address; the same in every language."
+        ),
+        example="moscow-helsinki-group",
+    ),
+    C(
+        "kind_code",
+        pgettext_lazy("export column", "kind_code"),
+        CODE,
+        pgettext_lazy("column meaning", "The kind of organization as a code."),
+        example="group",
+        codes=_kind_codes,
+    ),
+    C(
+        "status_code",
+        pgettext_lazy("export column", "status_code"),
+        CODE,
+        pgettext_lazy("column meaning", "The status as a code."),
+        example="active",
+        codes=_status_codes,
+    ),
+    C(
+        "region_slug",
+        pgettext_lazy("export column", "region_slug"),
+        CODE,
+        pgettext_lazy("column meaning", "The region's code (the slug of the regions vocabulary)."),
+        example="moscow",
+    ),
+    C(
+        "activity_slugs",
+        pgettext_lazy("export column", "activity_slugs"),
+        CODE,
+        pgettext_lazy("column meaning", "The types of work as codes, in alphabetical order."),
+        many=True,
+        example="legal-defense; monitoring",
+    ),
+    C(
+        "designation_codes",
+        pgettext_lazy("export column", "designation_codes"),
+        CODE,
+        pgettext_lazy("column meaning", "The designations as codes."),
+        many=True,
+        example="foreign_agent",
+        codes=_designation_codes,
+    ),
+    C(
+        "parent_slug",
+        pgettext_lazy("export column", "parent_slug"),
+        CODE,
+        pgettext_lazy(
+            "column meaning", "For a branch: the slug of the organization it belongs to."
+        ),
+        example="memorial",
+    ),
+    C(
+        "partner_slugs",
+        pgettext_lazy("export column", "partner_slugs"),
+        CODE,
+        pgettext_lazy(
+            "column meaning", "The slugs of its partner organizations, in alphabetical order."
+        ),
+        many=True,
+        example="memorial; moscow-helsinki-group",
+    ),
+    C(
+        "short_name",
+        pgettext_lazy("export column", "short_name"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            "The short name or abbreviation in the file's language, else in the other language.",
+        ),
+        example="МХГ",
+    ),
+    C(
+        "description",
+        pgettext_lazy("export column", "description"),
+        STRING,
+        pgettext_lazy(
+            "column meaning",
+            "What the organization does, in the file's language, else in the other language.",
+        ),
+        example="",
+    ),
+)
+del C
+COLUMNS: tuple[str, ...] = keys_of(COLUMN_SPECS)
 
 
 def headers(lang: str) -> list[str]:
-    """The column titles in ``lang``."""
-    return column_headers(COLUMN_TITLES, lang)
+    """The header row of an export in ``lang``: the column keys (``column_headers``)."""
+    return column_headers(COLUMN_SPECS, lang)
+
+
+def labels(lang: str) -> list[str]:
+    """The columns' readable labels in ``lang``."""
+    return column_labels(COLUMN_SPECS, lang)
 
 
 def header_key(title: str) -> str:
@@ -126,7 +452,8 @@ def header_map() -> dict[str, tuple[str, frozenset[str]]]:
     """Folded title in any language -> (column key, languages using that title)."""
     found: dict[str, tuple[str, set[str]]] = {}
     for lang in LANGUAGE_CODES:
-        for key, title in zip(COLUMNS, headers(lang), strict=True):
+        # Files made before issue 15 had labelled headers; they are still understood.
+        for key, title in zip(COLUMNS, labels(lang), strict=True):
             found.setdefault(header_key(title), (key, set()))[1].add(lang)
     for key in (*COLUMNS, "slug"):
         found.setdefault(header_key(key), (key, set()))
@@ -221,6 +548,8 @@ class ExportContext:
     names: attrgetter = field(init=False)
     cities: attrgetter = field(init=False)
     addresses: attrgetter = field(init=False)
+    short_names: attrgetter = field(init=False)
+    descriptions: attrgetter = field(init=False)
 
     def __post_init__(self):
         self.kind_labels = choice_labels(Organization.Kind, self.lang)
@@ -229,9 +558,9 @@ class ExportContext:
         self.citations = SourceCitations(self.lang)
         self.tz = timezone.get_current_timezone()
         order = (self.lang, *(code for code in LANGUAGE_CODES if code != self.lang))
-        self.names, self.cities, self.addresses = (
+        self.names, self.cities, self.addresses, self.short_names, self.descriptions = (
             attrgetter(*(f"{name}_{code}" for code in order))
-            for name in ("name", "city", "address")
+            for name in ("name", "city", "address", "short_name", "description")
         )
 
     @property
@@ -239,7 +568,7 @@ class ExportContext:
         if self._regions is None:
             self._regions = {
                 region.pk: region
-                for region in Region.objects.only("id", "name_ru", "name_en", "path")
+                for region in Region.objects.only("id", "slug", "name_ru", "name_en", "path")
             }
         return self._regions
 
@@ -261,10 +590,10 @@ class ExportContext:
 
     # cached_property: read as a plain attribute once worked out (once per row).
     @cached_property
-    def region_labels(self) -> dict[int, tuple[str, str]]:
-        """region id -> (name, path) in the export's language, for every region at once."""
+    def region_labels(self) -> dict[int, tuple[str, str, str]]:
+        """region id -> (name, path, slug) in the export's language, for every region at once."""
         return {
-            pk: (in_language(region, "name", self.lang)[0], self.region_path(pk))
+            pk: (in_language(region, "name", self.lang)[0], self.region_path(pk), region.slug)
             for pk, region in self.regions.items()
         }
 
@@ -284,10 +613,28 @@ class ExportContext:
         return name
 
 
+def published_parent_slug() -> Subquery:
+    """The slug of an organization's parent, when the parent is published (else null)."""
+    return Subquery(
+        Organization.objects.published().filter(pk=OuterRef("parent_id")).values("slug")[:1]
+    )
+
+
 def export_queryset(queryset):
     """``queryset`` with what ``organization_row`` reads, fetched in bulk."""
-    return queryset.select_related("region").prefetch_related(
-        "phones", "activities", public_sources_prefetch()
+    return (
+        queryset.select_related("region")
+        .annotate(parent_slug=published_parent_slug())
+        .prefetch_related(
+            "phones",
+            "activities",
+            public_sources_prefetch(),
+            Prefetch(
+                "partners",
+                queryset=Organization.objects.published().only("id", "slug"),
+                to_attr="public_partners",
+            ),
+        )
     )
 
 
@@ -297,7 +644,7 @@ def _related(org, prefetched: str, relation: str):
     return items if items is not None else getattr(org, relation).all()
 
 
-_NO_REGION = ("", "")
+_NO_REGION = ("", "", "")
 _FAX = Phone.Kind.FAX.value
 
 
@@ -316,12 +663,18 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
     else:
         numbers, faxes = [], []
     names, activity_names = ctx.names, ctx.activity_names
-    region, region_path = ctx.region_labels.get(org.region_id, _NO_REGION)
+    region, region_path, region_slug = ctx.region_labels.get(org.region_id, _NO_REGION)
     last_verified = org.last_verified
     updated_at = org.updated_at
     url_prefix, url_suffix = ctx.url_parts
     designations = org.designations
     sources = _related(org, "public_sources", "sources")
+    kinds_of_work = _related(org, "public_activities", "activities")
+    # Records carry their partners' slugs in order; model instances their partners
+    # (``export_queryset``).
+    partners = getattr(org, "partner_slugs", None)
+    if partners is None:
+        partners = sorted([partner.slug for partner in org.public_partners])
     return {
         "id": org.pk,
         "name": next(filter(None, names(org)), ""),
@@ -342,7 +695,7 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
                 activity_names[activity.id]
                 if activity.id in activity_names
                 else ctx.activity_name(activity)
-                for activity in _related(org, "public_activities", "activities")
+                for activity in kinds_of_work
             ]
         ),
         "founded": org.founded,
@@ -366,6 +719,16 @@ def organization_row(org: Organization, ctx: ExportContext) -> dict:
         "sources": ctx.citations(sources) if sources else [],
         # SQLite's driver gives 0 or 1.
         "demo": bool(org.is_demo),
+        "slug": org.slug,
+        "kind_code": org.kind,
+        "status_code": org.status,
+        "region_slug": region_slug,
+        "activity_slugs": sorted([activity.slug for activity in kinds_of_work]),
+        "designation_codes": designations.split() if designations else [],
+        "parent_slug": org.parent_slug or "",
+        "partner_slugs": partners,
+        "short_name": next(filter(None, ctx.short_names(org)), ""),
+        "description": next(filter(None, ctx.descriptions(org)), ""),
     }
 
 

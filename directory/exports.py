@@ -70,6 +70,11 @@ ORGANIZATION_VALUES = (
     ("designations", "designations"),
     ("contacts_as_of_precision", "contacts_as_of_precision"),
     ("is_demo", "is_demo"),
+    ("short_name_ru", "short_name_ru"),
+    ("short_name_en", "short_name_en"),
+    ("description_ru", "description_ru"),
+    ("description_en", "description_en"),
+    ("parent_slug", columns.published_parent_slug()),
     # Whether the row's contacts are public: directory.visibility's rule, not the field.
     ("contacts_public", None),  # visibility's rule, as the query is made
     # Dates as the database's own ISO text, made dates again in C (see organization_rows).
@@ -85,7 +90,7 @@ _UPDATED_AT = len(ORGANIZATION_VALUES) - 1
 _OrganizationRecord = namedtuple(
     "_OrganizationRecord",
     [name for name, _value in ORGANIZATION_VALUES]
-    + ["public_phones", "public_activities", "public_sources"],
+    + ["public_phones", "public_activities", "public_sources", "partner_slugs"],
 )
 # What organization_row reads of a phone (.number, .kind), as of a Phone; the fields
 # start with Phone's ordering (organization, kind, id), so the tuples sort in it.
@@ -129,8 +134,9 @@ def _raw_rows(queryset) -> Iterator[tuple]:
 
 def _related_rows(
     chunk: list[tuple], activities: dict[int, ActivityType], sources: dict[int, columns.Citation]
-) -> tuple[dict[int, list], dict[int, list], dict[int, list]]:
-    """Organization id -> public phones, -> types of work, -> public sources, of a chunk.
+) -> tuple[dict[int, list], dict[int, list], dict[int, list], dict[int, list]]:
+    """Organization id -> public phones, -> types of work, -> public sources, -> published
+    partners' slugs (in order), of a chunk.
 
     One query each, whatever the size of the chunk; like the selector's public_phones,
     no phones where contacts are staff-only.
@@ -170,7 +176,16 @@ def _related_rows(
         # Not in the table: not public (or created since the export began).
         if (source := sources.get(source_id)) is not None:
             cited[org_id].append(source)
-    return phones, kinds_of_work, cited
+    partners: defaultdict[int, list] = defaultdict(list)
+    for org_id, slug in sorted(
+        _raw_rows(
+            Organization.partners.through.objects.filter(_in_ids("from_organization_id", ids))
+            .filter(visibility.published("to_organization__"))
+            .values_list("from_organization_id", "to_organization__slug")
+        )
+    ):
+        partners[org_id].append(slug)
+    return phones, kinds_of_work, cited, partners
 
 
 def _organization_values(result, **arrays):
@@ -204,10 +219,21 @@ def _organization_chunks(
     (``_related_rows``).
     """
     for chunk in _raw_chunks(_organization_values(result), chunk_size):
-        phones, kinds_of_work, cited = _related_rows(chunk, activities, sources)
-        phones_of, kinds_of, cited_of = phones.get, kinds_of_work.get, cited.get
+        phones, kinds_of_work, cited, partners = _related_rows(chunk, activities, sources)
+        phones_of, kinds_of, cited_of, partners_of = (
+            phones.get,
+            kinds_of_work.get,
+            cited.get,
+            partners.get,
+        )
         yield [
-            (row, phones_of(row[0], ()), kinds_of(row[0], ()), cited_of(row[0], ()))
+            (
+                row,
+                phones_of(row[0], ()),
+                kinds_of(row[0], ()),
+                cited_of(row[0], ()),
+                partners_of(row[0], []),
+            )
             for row in chunk
         ]
 
@@ -247,11 +273,15 @@ def _copied_chunks(
     )
     through = Organization.activities.through.objects.filter(organization_id=OuterRef("pk"))
     cited = Organization.sources.through.objects.filter(organization_id=OuterRef("pk"))
+    partners = Organization.partners.through.objects.filter(
+        visibility.published("to_organization__"), from_organization_id=OuterRef("pk")
+    ).order_by("to_organization__slug")
     queryset = _organization_values(
         result,
         export_phones=ArraySubquery(phones.values("export_phone")),
         export_activity_ids=ArraySubquery(through.order_by().values("activitytype_id")),
         export_source_ids=ArraySubquery(cited.order_by().values("source_id")),
+        export_partner_slugs=ArraySubquery(partners.values("to_organization__slug")),
     )
     compiler = queryset.query.get_compiler(connection=db)
     sql, params = compiler.as_sql()
@@ -272,13 +302,14 @@ def _copied_chunks(
                     (
                         row,
                         # Like the selector's public_phones: none where contacts are staff-only.
-                        [_PhoneRecord(row[0], kind, None, number) for kind, number in row[-3]]
+                        [_PhoneRecord(row[0], kind, None, number) for kind, number in row[-4]]
                         if row[_CONTACTS_PUBLIC]
                         else (),
                         # A type of work created since the export began is skipped.
-                        [activities[id_] for id_ in row[-2] if id_ in activities],
+                        [activities[id_] for id_ in row[-3] if id_ in activities],
                         # A source that is not public is not in the table: left out.
-                        [sources[id_] for id_ in row[-1] if id_ in sources] if row[-1] else (),
+                        [sources[id_] for id_ in row[-2] if id_ in sources] if row[-2] else (),
+                        row[-1],
                     )
                     for row in chunk
                 ]
@@ -288,7 +319,7 @@ def organization_rows(
     result, ctx: columns.ExportContext, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[dict]:
     """Every row of ``result`` as ``columns.organization_row`` dicts, in the list's order."""
-    activities = {a.pk: a for a in ActivityType.objects.only("id", "name_ru", "name_en")}
+    activities = {a.pk: a for a in ActivityType.objects.only("id", "slug", "name_ru", "name_en")}
     ctx.load_regions()  # before the rows, as one query
     sources = ctx.citations.table  # likewise
     make = _OrganizationRecord._make
@@ -310,7 +341,7 @@ def organization_rows(
     # left open would keep the connection busy.
     with closing(chunks):
         for chunk in chunks:
-            for row, phones, kinds_of_work, cited in chunk:
+            for row, phones, kinds_of_work, cited, partners in chunk:
                 last_verified, status_since, contacts_as_of, updated_at = row[dates : updated + 1]
                 if last_verified is not None:
                     last_verified = parse_date(last_verified)
@@ -332,6 +363,7 @@ def organization_rows(
                         phones,
                         kinds_of_work,
                         cited,
+                        partners,
                     )
                 )
                 yield row_of(org, ctx)

@@ -14,6 +14,8 @@ apostrophe again on import.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,10 +26,54 @@ NEUTRALISING_PREFIX = "'"
 SLUG_PLACEHOLDER = "slug-placeholder"
 
 
-def column_headers(titles: dict, lang: str) -> list[str]:
-    """The titles of ``titles`` (column key -> lazy title) in ``lang``, in their order."""
+# What a column holds (``Column.type``): the Table Schema type a data package gives it,
+# and how a spreadsheet cell is written.
+INTEGER, YEAR, STRING, BOOLEAN = "integer", "year", "string", "boolean"
+DATE, DATETIME, PARTIAL_DATE, URL, EMAIL, CODE = (
+    "date", "datetime", "partial_date", "url", "email", "code",
+)  # fmt: skip
+TYPES = (INTEGER, YEAR, STRING, BOOLEAN, DATE, DATETIME, PARTIAL_DATE, URL, EMAIL, CODE)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export, as the files, the codebook and the data package see it.
+
+    - ``key``: the header of every file in both languages, and the JSON key (the one
+      header rule: keys, never labels, so a Russian and an English file join);
+    - ``label``: a readable name in the page's language (the codebook, the import's
+      recognition of older files with labelled headers);
+    - ``type``: one of ``TYPES``; ``many``: several values, a list in JSON and the
+      spreadsheet's cell joined with ``"; "`` (``MULTI_SEPARATOR``) as in the CSV;
+    - ``meaning``: one sentence for the codebook; ``example``: a value as the CSV shows it;
+    - ``codes``: for a code column, the codes it can hold (a callable, read when asked).
+    """
+
+    key: str
+    label: object  # a lazy translation
+    type: str
+    meaning: object  # a lazy translation
+    many: bool = False
+    example: str = ""
+    codes: Callable[[], list[str]] | None = None
+
+    def __post_init__(self):
+        assert self.type in TYPES, self.type
+
+
+def keys_of(columns: tuple[Column, ...]) -> tuple[str, ...]:
+    return tuple(column.key for column in columns)
+
+
+def column_headers(columns: tuple[Column, ...], lang: str) -> list[str]:
+    """The header row of an export: the column keys, the same in every language."""
+    return [column.key for column in columns]
+
+
+def column_labels(columns: tuple[Column, ...], lang: str) -> list[str]:
+    """The columns' readable labels in ``lang``, in their order."""
     with translation.override(lang):
-        return [str(title) for title in titles.values()]
+        return [str(column.label) for column in columns]
 
 
 def choice_labels(choices: type, lang: str) -> dict[str, str]:
