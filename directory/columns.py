@@ -449,12 +449,17 @@ def header_key(title: str) -> str:
 
 
 def header_map() -> dict[str, tuple[str, frozenset[str]]]:
-    """Folded title in any language -> (column key, languages using that title)."""
+    """Folded title in any language -> (column key, languages using that title).
+
+    The keys (every export's header since issue 15) belong to no language: the import
+    then tells the file's language by its labels (``importing``). Labelled headers, as
+    exports had before, are still understood, and tell their language.
+    """
     found: dict[str, tuple[str, set[str]]] = {}
     for lang in LANGUAGE_CODES:
-        # Files made before issue 15 had labelled headers; they are still understood.
         for key, title in zip(COLUMNS, labels(lang), strict=True):
-            found.setdefault(header_key(title), (key, set()))[1].add(lang)
+            if header_key(title) != header_key(key):
+                found.setdefault(header_key(title), (key, set()))[1].add(lang)
     for key in (*COLUMNS, "slug"):
         found.setdefault(header_key(key), (key, set()))
     return {title: (key, frozenset(langs)) for title, (key, langs) in found.items()}

@@ -148,14 +148,14 @@ PRACTICE_COLUMN_SPECS: tuple[Column, ...] = (
         ),
         example="0",
     ),
-    # Appended by issue 15: language-independent codes, in the order of the names above.
+    # Appended by issue 15: language-independent codes.
     C(
         "organization_slugs",
         pgettext_lazy("export column", "organization_slugs"),
         CODE,
         pgettext_lazy(
             "column meaning",
-            "The slugs of the published organizations, in the order of organizations.",
+            "The slugs of the published organizations, in alphabetical order.",
         ),
         many=True,
         example="perm-civic-chamber",
@@ -164,7 +164,7 @@ PRACTICE_COLUMN_SPECS: tuple[Column, ...] = (
         "activity_slugs",
         pgettext_lazy("export column", "activity_slugs"),
         CODE,
-        pgettext_lazy("column meaning", "The types of work as codes, in the order of activities."),
+        pgettext_lazy("column meaning", "The types of work as codes, in alphabetical order."),
         many=True,
         example="monitoring",
     ),
@@ -172,7 +172,7 @@ PRACTICE_COLUMN_SPECS: tuple[Column, ...] = (
         "region_slugs",
         pgettext_lazy("export column", "region_slugs"),
         CODE,
-        pgettext_lazy("column meaning", "The regions as codes, in the order of regions."),
+        pgettext_lazy("column meaning", "The regions as codes, in alphabetical order."),
         many=True,
         example="perm-krai",
     ),
@@ -212,7 +212,8 @@ def practice_row(practice: Practice, ctx: ExportContext, url) -> dict:
         "sources": ctx.citations(practice.public_sources),
         "url": url(practice.slug),
         "demo": practice.is_demo,
-        "organization_slugs": [slug for _name, slug in organizations],
-        "activity_slugs": [slug for _name, slug in activities],
-        "region_slugs": [slug for _name, slug in regions],
+        # Codes in their own order, so that they are the same in every language.
+        "organization_slugs": sorted([slug for _name, slug in organizations]),
+        "activity_slugs": sorted([slug for _name, slug in activities]),
+        "region_slugs": sorted([slug for _name, slug in regions]),
     }

@@ -244,7 +244,7 @@ PUBLICATION_COLUMN_SPECS: tuple[Column, ...] = (
         pgettext_lazy("export column", "topic_slugs"),
         CODE,
         pgettext_lazy(
-            "column meaning", "The topics as type-of-work codes, in the order of topics."
+            "column meaning", "The topics as type-of-work codes, in alphabetical order."
         ),
         many=True,
         example="legal-education",
@@ -307,5 +307,5 @@ def publication_row(publication: Publication, ctx: PublicationContext) -> dict:
         "series_slug": publication.series.slug if publication.series_id else "",
         "publisher_slug": publisher.slug if publisher is not None else "",
         "editor_slugs": [person.slug for person in editors],
-        "topic_slugs": [slug for _name, slug in topics],
+        "topic_slugs": sorted([slug for _name, slug in topics]),  # the same in every language
     }

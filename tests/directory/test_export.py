@@ -11,7 +11,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from psycopg.pq import TransactionStatus
 
 from directory import columns, exports, freshness
@@ -36,16 +36,13 @@ pytestmark = pytest.mark.django_db
 
 UPDATED = datetime.datetime(2026, 11, 20, 9, 30, tzinfo=datetime.UTC)
 
-HEADERS = {
-    "ru": [
-        "id", "Название", "Название (рус.)", "Название (англ.)", "Тип", "Регион",
-        "Путь региона", "Город", "Адрес", "Почтовый индекс", "Телефоны", "Факс",
-        "Эл. почта", "Сайт", "Виды работы", "Год основания", "Статус", "Проверено",
-        "Обновлено", "Ссылка", "Статус с", "Признания властями", "Контакты на дату",
-        "Источники", "Демо",
-    ],
-    "en": list(columns.COLUMNS),
-}  # fmt: skip
+# One header rule for both languages: the column keys (the labels are in the codebook).
+HEADERS = {"ru": list(columns.COLUMNS), "en": list(columns.COLUMNS)}
+# The columns appended by issue 15, after demo, in this order.
+CODE_COLUMNS = [
+    "slug", "kind_code", "status_code", "region_slug", "activity_slugs", "designation_codes",
+    "parent_slug", "partner_slugs", "short_name", "description",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -164,6 +161,17 @@ def test_mhg_row_in_russian(client, mhg):
             "",
             "",
             "0",
+            # The codes are the same in both languages.
+            "moscow-helsinki-group",
+            "group",
+            "active",
+            "moscow",
+            "legal-education; monitoring; networking",
+            "",
+            "",
+            "",
+            "МХГ",
+            "",
         ],
     ]
 
@@ -199,6 +207,16 @@ def test_mhg_row_in_english(client, mhg):
             "",
             "",
             "0",
+            "moscow-helsinki-group",
+            "group",
+            "active",
+            "moscow",
+            "legal-education; monitoring; networking",
+            "",
+            "",
+            "",
+            "MHG",
+            "",
         ],
     ]
 
@@ -234,6 +252,16 @@ def test_mhg_as_json_keeps_types_and_english_keys(client, mhg):
         "contacts_as_of": None,
         "sources": [],
         "demo": False,
+        "slug": "moscow-helsinki-group",
+        "kind_code": "group",
+        "status_code": "active",
+        "region_slug": "moscow",
+        "activity_slugs": ["legal-education", "monitoring", "networking"],
+        "designation_codes": [],
+        "parent_slug": "",
+        "partner_slugs": [],
+        "short_name": "МХГ",
+        "description": "",
     }
 
 
@@ -344,13 +372,12 @@ EXPECTED = {
 }  # fmt: skip
 
 
-def test_new_columns_come_after_url_in_order():
+def test_new_columns_are_appended_in_order():
     url = columns.COLUMNS.index("url")
-    assert list(columns.COLUMNS[: url + 1]) == HEADERS["en"][: url + 1]
-    assert list(columns.COLUMNS[url + 1 :]) == NEW_COLUMNS
-    assert HEADERS["ru"][url + 1 :] == [
-        "Статус с", "Признания властями", "Контакты на дату", "Источники", "Демо",
-    ]  # fmt: skip
+    assert list(columns.COLUMNS[url + 1 :]) == NEW_COLUMNS + CODE_COLUMNS
+    with translation.override("ru"):
+        labels = [str(spec.label) for spec in columns.COLUMN_SPECS[url + 1 : url + 6]]
+    assert labels == ["Статус с", "Признания властями", "Контакты на дату", "Источники", "Демо"]
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])
@@ -361,7 +388,8 @@ def test_dates_designations_sources_and_demo_in_csv(client, records, lang):
     url = columns.COLUMNS.index("url")
     by_id = {row[0]: row for row in rows}
     for name, organization in records.items():
-        assert by_id[str(organization.pk)][url + 1 :] == EXPECTED[lang][name], name
+        demo = url + 1 + len(NEW_COLUMNS)
+        assert by_id[str(organization.pk)][url + 1 : demo] == EXPECTED[lang][name], name
     mhg = by_id[str(records["mhg"].pk)]
     assert mhg[columns.COLUMNS.index("status")] == ("closed" if lang == "en" else "закрыта")
 
@@ -371,7 +399,7 @@ def test_dates_designations_sources_and_demo_in_json(client, records, lang):
     items = {item["id"]: item for item in export_json(client, lang)}
 
     for item in items.values():
-        assert list(item)[-5:] == NEW_COLUMNS
+        assert list(item)[-15:] == NEW_COLUMNS + CODE_COLUMNS
     expected = {
         name: dict(zip(NEW_COLUMNS, values, strict=True)) for name, values in EXPECTED[lang].items()
     }
@@ -400,7 +428,7 @@ def test_staff_only_sources_events_and_restricted_dates_never_leave(client, reco
 def test_csv_is_utf8_with_bom_and_crlf_and_downloads_as_a_named_file(client, mhg):
     response, body = download(client, "/ru/organizations/export.csv")
 
-    assert body.startswith("\ufeffid,Название,".encode())
+    assert body.startswith("\ufeffid,name,name_ru,".encode())
     assert "Московская".encode() in body
     lines = body.split(b"\r\n")
     assert len(lines) == 3 and lines[-1] == b""  # header, one row, nothing after the last CRLF
@@ -645,8 +673,8 @@ def test_query_count_is_bounded_and_does_not_grow_with_the_rows(client, places, 
         assert rows == size
         counts.append(len(queries) - search)
     # Regions, types of work, public sources and the rows with their phones, types of
-    # work and sources (PostgreSQL: one COPY).
-    assert counts[0] == counts[1] <= 7
+    # work, sources and partners (PostgreSQL: one COPY).
+    assert counts[0] == counts[1] <= 8
 
 
 def plain_rows(lang="en"):
@@ -889,16 +917,12 @@ def test_a_failure_midway_leaves_unparseable_json(client, places, works, monkeyp
 
 # People.
 
-PERSON_HEADERS = {
-    "ru": [
-        "id", "Имя", "Имя (рус.)", "Имя (англ.)", "Должность", "Регион",
-        "Путь региона", "Организации", "Роли", "Обновлено", "Ссылка", "Источники", "Демо",
-    ],
-    "en": [
-        "id", "name", "name_ru", "name_en", "title", "region", "region_path",
-        "organizations", "roles", "updated_at", "url", "sources", "demo",
-    ],
-}  # fmt: skip
+_PERSON_KEYS = [
+    "id", "name", "name_ru", "name_en", "title", "region", "region_path",
+    "organizations", "roles", "updated_at", "url", "sources", "demo",
+    "slug", "region_slug", "organization_slugs",
+]  # fmt: skip
+PERSON_HEADERS = {"ru": _PERSON_KEYS, "en": _PERSON_KEYS}
 
 
 @pytest.fixture
@@ -935,6 +959,9 @@ def test_person_rows_in_both_languages(client, alekseeva):
             "http://testserver/ru/people/lyudmila-alexeyeva/",
             "",
             "0",
+            "lyudmila-alexeyeva",
+            "moscow",
+            "moscow-helsinki-group",  # not the draft organization
         ],
     ]
     (item,) = export_json(client, "en", list_name="people")
@@ -952,6 +979,9 @@ def test_person_rows_in_both_languages(client, alekseeva):
         "url": "http://testserver/en/people/lyudmila-alexeyeva/",
         "sources": [],
         "demo": False,
+        "slug": "lyudmila-alexeyeva",
+        "region_slug": "moscow",
+        "organization_slugs": ["moscow-helsinki-group"],
     }
     assert export_csv(client, "en", list_name="people")[0] == PERSON_HEADERS["en"]
 
@@ -970,13 +1000,14 @@ def test_people_have_their_public_sources_and_the_demo_flag(client, alekseeva):
 
     for lang in ("ru", "en"):
         header, *rows = export_csv(client, lang, list_name="people")
-        assert header[-2:] == PERSON_HEADERS[lang][-2:]
+        sources = header.index("sources")
+        assert header[sources : sources + 2] == ["sources", "demo"]
         by_id = {row[0]: row for row in rows}
-        assert by_id[str(alekseeva.pk)][-2:] == [
+        assert by_id[str(alekseeva.pk)][sources : sources + 2] == [
             "Example Gazette, An interview, 2016-09-01",
             "0",
         ]
-        assert by_id[str(demo.pk)][-2:] == ["", "1"]
+        assert by_id[str(demo.pk)][sources : sources + 2] == ["", "1"]
         items = {item["id"]: item for item in export_json(client, lang, list_name="people")}
         assert items[alekseeva.pk]["sources"] == ["Example Gazette, An interview, 2016-09-01"]
         assert (items[alekseeva.pk]["demo"], items[demo.pk]["demo"]) == (False, True)

@@ -215,7 +215,7 @@ def test_a_bad_contacts_as_of_is_a_problem_and_nothing_is_written(
     [
         (",2023-01-25,", ",2020-01-01,", "status_since", "the status and its date follow"),
         (",2023-01-25,,", ",2023-01-25,foreign agent,", "designations", "designations follow"),
-        (",0\r\n", ",1\r\n", "demo", "demo generator"),
+        (",0,moscow-helsinki-group,", ",1,moscow-helsinki-group,", "demo", "demo generator"),
     ],
 )
 def test_derived_columns_are_not_imported_and_the_preview_says_so(
@@ -247,7 +247,7 @@ def test_edited_sources_are_not_imported_and_the_preview_says_so(client, editor,
 
     report = response.context["report"]
     assert (report.unchanged, report.problems) == (1, [])
-    assert [(w.row, w.column) for w in report.warnings] == [(2, "Источники")]
+    assert [(w.row, w.column) for w in report.warnings] == [(2, "sources")]  # as headed
     assert "Не импортируется: источники выбирают в админке." in response.content.decode()
     assert snapshot() == before
 

@@ -355,6 +355,9 @@ def test_export_columns_in_both_languages(client, practices, world):
         "sources": [],
         "url": f"http://testserver/en/practices/{practices['seminars'].slug}/",
         "demo": False,
+        "organization_slugs": ["moscow-helsinki-group"],
+        "activity_slugs": ["legal-defense"],
+        "region_slugs": ["podolsk"],
     }
     assert rows["Networking project"]["start"] == "1996-03"
     assert rows["Networking project"]["end"] is None
@@ -362,9 +365,9 @@ def test_export_columns_in_both_languages(client, practices, world):
     assert rows["Demo exchange"]["demo"] is True
     text = export(client, "/ru/practices/export.csv?region=podolsk").decode("utf-8-sig")
     header, *lines = text.splitlines()
-    assert header == (
-        "id,slug,Название,Кратко,Начало,Окончание,Организации,Виды работы,Регионы,"
-        "Источники,Ссылка,Демо"
+    assert header == (  # the keys, as in English
+        "id,slug,title,summary,start,end,organizations,activities,regions,sources,url,demo,"
+        "organization_slugs,activity_slugs,region_slugs"
     )
     assert len(lines) == 2
     assert "Семинары «Правовая культура»" in lines[0]
