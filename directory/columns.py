@@ -116,6 +116,7 @@ def _status_codes() -> list[str]:
 def _designation_codes() -> list[str]:
     return list(DESIGNATION_KINDS)
 
+
 C = Column
 COLUMN_SPECS: tuple[Column, ...] = (
     C(

@@ -243,9 +243,7 @@ PUBLICATION_COLUMN_SPECS: tuple[Column, ...] = (
         "topic_slugs",
         pgettext_lazy("export column", "topic_slugs"),
         CODE,
-        pgettext_lazy(
-            "column meaning", "The topics as type-of-work codes, in alphabetical order."
-        ),
+        pgettext_lazy("column meaning", "The topics as type-of-work codes, in alphabetical order."),
         many=True,
         example="legal-education",
     ),

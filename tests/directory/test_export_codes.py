@@ -51,7 +51,9 @@ def family():
     branch.activities.set([work, law])
     orphan = OrganizationFactory(name_en="Orphan", slug="orphan", parent=draft_parent)
     partner = OrganizationFactory(name_en="Partner", slug="a-partner")
-    hidden = OrganizationFactory(name_en="Hidden Partner", slug="hidden-partner", is_published=False)
+    hidden = OrganizationFactory(
+        name_en="Hidden Partner", slug="hidden-partner", is_published=False
+    )
     branch.partners.set([partner, hidden, parent])
     return {"parent": parent, "branch": branch, "orphan": orphan, "partner": partner}
 
