@@ -2,15 +2,20 @@
 
 One definition, so that an exported file can be imported back unchanged.
 
-Columns, in this order (``COLUMNS``, the keys are also the JSON keys)::
+Columns, in this order (``COLUMN_SPECS``: one ``listing.columns.Column`` each, with
+its label, type, meaning and example for the codebook and the data package;
+``COLUMNS`` are their keys)::
 
     id, name, name_ru, name_en, kind, region, region_path, city, address,
     postal_code, phones, fax, email, website, activities, founded, status,
     last_verified, updated_at, url, status_since, designations, contacts_as_of,
-    sources, demo
+    sources, demo, slug, kind_code, status_code, region_slug, activity_slugs,
+    designation_codes, parent_slug, partner_slugs, short_name, description
 
 New columns are appended at the end, so that files and programs made for the
-earlier columns keep working.
+earlier columns keep working. The header of every file, in both languages, is the
+keys (the one header rule, so that a Russian and an English file join); the labels
+are in the codebook, and the import still understands files headed with them.
 
 Exporting (CSV or JSON)::
 
@@ -20,8 +25,8 @@ Exporting (CSV or JSON)::
         row = organization_row(org, ctx)   # typed values: JSON as is
         writer.writerow(csv_cells(row, COLUMNS))  # strings: "; "-joined, neutralised
 
-- ``headers(lang)`` are the column titles in the export's language (English ones
-  are the keys themselves); ``header_map()`` recognises either language's titles.
+- ``headers(lang)`` are the keys; ``labels(lang)`` the readable titles, which
+  ``header_map()`` recognises in either language.
 - ``name``, ``city`` and ``address`` are in the export's language, falling back
   to the other language's text; ``name_ru``/``name_en`` keep both spellings.
 - ``kind``/``status`` are the choice labels in the export's language, and so are
@@ -40,6 +45,12 @@ Exporting (CSV or JSON)::
   "2023-01-25".
 - ``sources`` are the public sources' citations (``SourceCitations``); ``demo`` is a
   boolean (JSON ``true``/``false``, CSV ``1``/``0``: ``listing.columns.cell_text``).
+- The codes are the same in every language: ``slug``, ``kind_code``/``status_code``
+  (the choices' values), ``region_slug``, ``activity_slugs`` and
+  ``designation_codes`` (sorted), ``parent_slug`` (empty unless the parent is
+  published) and ``partner_slugs`` (the published partners', sorted);
+  ``short_name`` and ``description`` are texts in the export's language, falling back
+  to the other one.
 - With ``public=True`` (every public export) the contact columns (address,
   postal code, phones, fax, email, contacts_as_of) are empty where
   ``contacts_public`` is off (``directory.visibility``; the public export reads that

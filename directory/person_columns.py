@@ -3,7 +3,9 @@
 Columns, in this order (``PERSON_COLUMNS``, the keys are also the JSON keys)::
 
     id, name, name_ru, name_en, title, region, region_path, organizations, roles,
-    updated_at, url, sources, demo
+    updated_at, url, sources, demo, slug, region_slug, organization_slugs
+
+(``PERSON_COLUMN_SPECS``: the columns with their labels, types and meanings.)
 
 - ``name`` and ``title`` are in the export's language, falling back to the other
   language's text; ``name_ru``/``name_en`` keep both spellings.

@@ -3,7 +3,10 @@
 Columns, in this order (``PRACTICE_COLUMNS``, the keys are also the JSON keys)::
 
     id, slug, title, summary, start, end, organizations, activities, regions,
-    sources, url, demo
+    sources, url, demo, organization_slugs, activity_slugs, region_slugs
+
+(``PRACTICE_COLUMN_SPECS``: the columns with their labels, types and meanings. The
+slugs are sorted by themselves, so they are the same in both languages.)
 
 - ``title`` and ``summary`` are in the export's language, falling back to the other
   language's text.

@@ -3,7 +3,10 @@
 Columns, in this order (``PUBLICATION_COLUMNS``, the keys are also the JSON keys)::
 
     id, title, title_ru, title_en, series, year, city, language, pages, publisher,
-    editors, topics, status, updated_at, url, sources, demo
+    editors, topics, status, updated_at, url, sources, demo, slug, status_code,
+    language_code, series_slug, publisher_slug, editor_slugs, topic_slugs
+
+(``PUBLICATION_COLUMN_SPECS``: the columns with their labels, types and meanings.)
 
 - ``title``, ``series``, ``city``, ``publisher``, ``editors`` and ``topics`` are in
   the export's language, falling back to the other language's text;
