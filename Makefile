@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test migrate messages compilemessages check-translations sampledata \
-	run test ensure-chromium ensure-frontend-tools ensure-redis ensure-postgresql serve serve-env loadtest lint format clean
+	run test ensure-chromium ensure-libreoffice ensure-frontend-tools ensure-redis ensure-postgresql serve serve-env loadtest lint format clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT)/ with the sample data (SQLite unless DATABASE_URL)"
@@ -54,12 +54,17 @@ sampledata: migrate
 run: compilemessages sampledata
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-test compilemessages ensure-chromium ensure-frontend-tools ensure-redis ensure-postgresql
+test: install-test compilemessages ensure-chromium ensure-libreoffice ensure-frontend-tools ensure-redis ensure-postgresql
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Debian's chromium for the browser tests, installed when missing if we are root.
 ensure-chromium:
 	@scripts/ensure-chromium
+
+# Debian's libreoffice-calc-nogui for tests/test_libreoffice.py (the exports as LibreOffice
+# reads them), installed when missing if we are root.
+ensure-libreoffice:
+	@scripts/ensure-libreoffice
 
 # axe-core and the Nu Html Checker (package.json) for the accessibility and HTML validity
 # tests: node/npm and Java installed when missing if we are root, then `npm ci` when

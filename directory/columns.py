@@ -59,7 +59,8 @@ Exporting (CSV or JSON)::
   that rows cost no query each; ``ExportContext`` loads every region's path once,
   and every public source's citation once.
 
-Cells are made and formulas neutralised by ``listing.columns``.
+Cells are made and formulas neutralised by ``listing.columns`` (plain telephone numbers
+are left as they are: ``listing.columns.is_plain_phones``).
 """
 
 from __future__ import annotations

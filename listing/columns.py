@@ -4,16 +4,24 @@ An app's column module (``directory.columns``, ``directory.person_columns``,
 ``publications.columns``) turns one row into typed values keyed by its columns;
 the helpers here make those values cells the same way for every list.
 
-Formula injection (OWASP): a CSV cell that begins with ``=``, ``+``, ``-``, ``@``,
-tab or carriage return gets a leading apostrophe (``neutralise``), so a spreadsheet
-shows it as text and never evaluates it. A phone number keeps its digits intact:
-``+7 095 206-81-71`` is written ``'+7 095 206-81-71``. ``unneutralise`` removes that
-apostrophe again on import.
+Formula injection (OWASP): a CSV cell that a spreadsheet could run as a formula gets a
+leading apostrophe (``neutralise``), so that the spreadsheet shows it as text and never
+evaluates it. That is a cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return, except telephone numbers (``is_plain_phones``): a ``+`` then only digits,
+spaces, hyphens and brackets, several numbers joined with ``"; "``, and not digits alone.
+Such a cell has no letter, quote, ``|`` or ``!``, so no function, reference or DDE call can
+be in it, and LibreOffice's default import keeps it as text: ``+7 095 206-81-71`` is
+written as it is, while ``+74951234567`` (a number to a spreadsheet, which would drop the
+plus) and ``=HYPERLINK(...)`` become ``'+74951234567`` and ``'=HYPERLINK(...)``.
+``unneutralise`` removes the apostrophe again (the staff import does); JSON values and
+the other cells are never changed. What LibreOffice does with each kind of value is in
+``tests/test_libreoffice.py`` and ``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,6 +31,8 @@ from django.utils import timezone, translation
 MULTI_SEPARATOR = "; "
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISING_PREFIX = "'"
+# One or more telephone numbers, the first with its plus (see ``is_plain_phones``).
+PLAIN_PHONES = re.compile(r"\+[0-9][0-9 ()-]*(?:; \+?[0-9][0-9 ()-]*)*")
 SLUG_PLACEHOLDER = "slug-placeholder"
 
 
@@ -82,15 +92,30 @@ def choice_labels(choices: type, lang: str) -> dict[str, str]:
         return {value: str(label) for value, label in choices.choices}
 
 
+def is_plain_phones(text: str) -> bool:
+    """``+7 095 206-81-71`` or ``+7 (495) 123-45-67; 095-206-85-07``: telephone numbers, in
+    which no function, cell reference or program call can be, and which LibreOffice's
+    default import keeps as text.
+
+    Digits alone after the plus (``+74951234567``) are a number to a spreadsheet, which
+    would drop the plus, so they are not plain.
+    """
+    return PLAIN_PHONES.fullmatch(text) is not None and not text[1:].isdigit()
+
+
 def neutralise(text: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula."""
-    if text and text.startswith(FORMULA_PREFIXES):
+    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe."""
+    if text and text.startswith(FORMULA_PREFIXES) and not is_plain_phones(text):
         return NEUTRALISING_PREFIX + text
     return text
 
 
 def unneutralise(text: str) -> str:
-    """Reverse ``neutralise``."""
+    """Reverse ``neutralise``: drop one apostrophe before a formula's first character.
+
+    Also right for files written before telephone numbers were left as they are
+    (``'+7 095 206-81-71``).
+    """
     if text.startswith(NEUTRALISING_PREFIX) and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text

@@ -246,6 +246,7 @@ def _line_function(keys: tuple[str, ...]) -> Callable[[dict], str]:
     formula_starts = frozenset(columns.FORMULA_PREFIXES)
     assert max(formula_starts) < "A"  # see line() below
     prefix = columns.NEUTRALISING_PREFIX
+    plain_phones = columns.is_plain_phones
     values = itemgetter(*keys)
 
     def other(value) -> str:
@@ -256,7 +257,9 @@ def _line_function(keys: tuple[str, ...]) -> Callable[[dict], str]:
                 text = join(map(str, value))
         else:
             text = cell_text(value)
-        return prefix + text if text and text[0] in formula_starts else text
+        if text and text[0] in formula_starts and not plain_phones(text):
+            return prefix + text
+        return text
 
     if len(keys) == 1:  # a lone empty cell is written '""' (csv_line)
         return lambda row: csv_line([other(values(row))])
@@ -274,7 +277,10 @@ def _line_function(keys: tuple[str, ...]) -> Callable[[dict], str]:
                         # every formula prefix does (a C comparison, most texts stop here).
                         (
                             prefix + value
-                            if value < "A" and value and value[0] in formula_starts
+                            if value < "A"
+                            and value
+                            and value[0] in formula_starts
+                            and not plain_phones(value)
                             else value
                         )
                         if value.__class__ is str

@@ -504,11 +504,33 @@ def test_phone_numbers_stay_readable(client, places):
 
     header, row = export_csv(client, "en")
 
-    # The apostrophe makes a spreadsheet show the cell as text; the digits are untouched.
-    assert row[header.index("phones")] == "'+7 095 206-81-71; 095-206-85-07"
-    assert row[header.index("fax")] == "'+7 095 921-12-09"
-    assert row[header.index("phones")][1:].split("; ") == ["+7 095 206-81-71", "095-206-85-07"]
+    # Telephone numbers cannot be a formula: written as they are, the same as in JSON.
+    assert row[header.index("phones")] == "+7 095 206-81-71; 095-206-85-07"
+    assert row[header.index("fax")] == "+7 095 921-12-09"
     assert export_json(client, "en")[0]["phones"] == ["+7 095 206-81-71", "095-206-85-07"]
+
+
+@pytest.mark.parametrize(
+    "number, cell",
+    [
+        ("+7 (495) 123-45-67", "+7 (495) 123-45-67"),
+        ("+7-495-123-45-67", "+7-495-123-45-67"),
+        # Digits alone are a number to a spreadsheet, which would drop the plus.
+        ("+74951234567", "'+74951234567"),
+        # Anything else after a plus may be a formula.
+        ("+7 095 206-81-71 ext. 5", "'+7 095 206-81-71 ext. 5"),
+        ("+7 095 206-81-71, 206-85-07", "'+7 095 206-81-71, 206-85-07"),
+        ("-7 095 206-81-71", "'-7 095 206-81-71"),
+    ],
+)
+def test_only_plain_phone_numbers_go_without_an_apostrophe(client, places, number, cell):
+    org = OrganizationFactory(region=places["moscow"])
+    PhoneFactory(organization=org, number=number, kind=Phone.Kind.TEL)
+
+    header, row = export_csv(client, "en")
+
+    assert row[header.index("phones")] == cell
+    assert export_json(client, "en")[0]["phones"] == [number]
 
 
 def test_drafts_and_restricted_contacts_never_leave(client, mhg, places):

@@ -75,7 +75,7 @@ def test_csv_line_agrees_with_csv_writer_on_random_cells():
 def test_export_lines_agree_with_csv_writer_over_the_shared_cells():
     """``_line_function`` (cells made and quoted in one pass) against the obvious way."""
     rng = random.Random(4180)
-    alphabet = "ab ,;\"\r\n\t'=+-@Жё"
+    alphabet = "ab ,;\"\r\n\t'=+-@Жё07()"
 
     def text():
         return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
@@ -88,6 +88,10 @@ def test_export_lines_agree_with_csv_writer_over_the_shared_cells():
         lambda: [rng.randint(-2, 2), text()],
         lambda: datetime.date(2020, 1, rng.randint(1, 9)),
         lambda: rng.random() < 0.5,
+        # Telephone numbers, plain (no apostrophe) or not (listing.columns.is_plain_phones).
+        lambda: rng.choice(
+            ["+7 095 206-81-71", "+74951234567", "+7 095 x", ["+7 (495) 1-2", "095 1"], ["+7 1"]]
+        ),
     ]
     for width in (1, 2, 5):
         keys = tuple(f"k{n}" for n in range(width))
