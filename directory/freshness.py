@@ -11,6 +11,10 @@ Model writes bump the number through signals (``connect_signals``); set-based wr
 that send no signals (``QuerySet.update``, ``bulk_create``, raw deletes) call
 ``bump()`` themselves.
 
+The row also holds the time of the last write (``changed_at``, Python's clock at the
+write, in the same UPDATE): the data's last change, the ``Last-Modified`` of the
+downloads (``rightsnet.conditional``). ``state()`` reads both in the one query.
+
 The number grows by a random step, not by one: a write that is rolled back after a
 read in its own transaction cached something under its number, and a later
 committed write must never reach that entry by coming to the same number.
@@ -20,19 +24,21 @@ opens the memo, ``request_finished`` closes it); a write in the request forgets 
 Outside a request (commands, shells, tests) every read asks the database.
 """
 
+import datetime
 import hashlib
 import json
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 T = TypeVar("T")
 
@@ -53,31 +59,54 @@ def _model():
     return apps.get_model("directory", "DataVersion")
 
 
-def _read() -> int:
+class Version(NamedTuple):
+    """The data version's row: its number and when it last grew (None: not known)."""
+
+    number: int
+    changed_at: datetime.datetime | None
+
+
+def _read() -> Version:
     model = _model()
-    numbers = list(model.objects.filter(pk=1).values_list("number", flat=True))
-    return numbers[0] if numbers else 0
+    rows = list(model.objects.filter(pk=1).values_list("number", "changed_at"))
+    return Version(*rows[0]) if rows else Version(0, None)
 
 
-def current() -> int:
-    """The data version now (one query of one row, once per request)."""
+def state() -> Version:
+    """The data version and its time now (one query of one row, once per request)."""
     memo = _memo.get()
     if memo is None:
         return _read()
-    if "number" not in memo:
-        memo["number"] = _read()
-    return memo["number"]
+    if "version" not in memo:
+        memo["version"] = _read()
+    return memo["version"]
+
+
+def current() -> int:
+    """The data version's number now (``state()``'s read)."""
+    return state().number
+
+
+def last_change() -> datetime.datetime | None:
+    """When the public data last changed (``state()``'s read).
+
+    Every write since migration 0020 stamps its time; the row's earlier writes got the
+    migration's own time, which is no earlier than them. None only without the row (a
+    database that has had no write at all).
+    """
+    return state().changed_at
 
 
 def bump() -> None:
     """Count a write; call it inside the writing transaction."""
     step = 1 + secrets.randbelow(MAX_STEP)
+    now = timezone.now()
     model = _model()
-    if not model.objects.filter(pk=1).update(number=F("number") + step):
-        model.objects.get_or_create(pk=1, defaults={"number": step})
+    if not model.objects.filter(pk=1).update(number=F("number") + step, changed_at=now):
+        model.objects.get_or_create(pk=1, defaults={"number": step, "changed_at": now})
     memo = _memo.get()
     if memo is not None:
-        memo.pop("number", None)
+        memo.pop("version", None)
 
 
 @contextmanager

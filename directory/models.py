@@ -918,9 +918,12 @@ class DataVersion(models.Model):
 
     A single row, changed in the same transaction as the write it counts, so a reader
     that sees the new data also sees the new number, on every app server at once.
+    ``changed_at`` is written with the number (migration 0020 set it to its own time).
     """
 
     number = models.BigIntegerField(default=0)
+    # When the number last grew: the data's last change (``Last-Modified`` of the files).
+    changed_at = models.DateTimeField(_("last change"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("data version")

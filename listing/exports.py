@@ -31,7 +31,7 @@ import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter
 
@@ -43,10 +43,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from rightsnet import conditional
 from rightsnet.dberrors import RETRY_AFTER_SECONDS, is_transient
 from rightsnet.i18n import current_language, other_language
 
-from . import columns
+from . import columns, filenames
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ FORMATS = ("csv", "json")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 BOM = "\ufeff"
 CRLF = "\r\n"
+# Part of every export's ETag: add one when any export's columns, headers or writers
+# change, so that a browser's copy made by the old code is not "not modified".
+FILE_VERSION = 1
 
 
 @dataclass
@@ -68,9 +72,12 @@ class Export:
     headers: list[str]  # in the export's language
     rows: Iterable[dict]  # typed values keyed by ``columns``, read lazily
     lang: str
+    # What was filtered, in the file name (``export_view`` sets it).
+    filters: filenames.Filters = field(default_factory=filenames.Filters)
 
     def filename(self, fmt: str) -> str:
-        return f"rightsnet-{self.name}-{self.lang}-{timezone.localdate().isoformat()}.{fmt}"
+        """``rightsnet-organizations-ru-siberia-2026-11-30-1f0c9a2b.csv``: ``listing.filenames``."""
+        return filenames.file_name(self.name, self.lang, self.filters, timezone.localdate(), fmt)
 
     def start(self) -> None:
         """Run the first queries now: read the first row (and with it the first chunk).
@@ -326,14 +333,45 @@ def rows_of(result, *prefetches) -> Iterator:
 @require_safe
 def export_view(request, format: str, *, listing):
     """A listing's download: the list page's search (``listing.search``), every row,
-    made into an ``Export`` by ``listing.export(result=, base_url=)``."""
+    made into an ``Export`` by ``listing.export(result=, base_url=)``.
+
+    Conditional (``rightsnet.conditional``): the ETag is the data version's with the
+    address, the cleaned query, the language, the format, ``FILE_VERSION`` and the
+    day (the file name has it); a request that matches is answered 304 after the
+    query string is cleaned, without a query of the rows."""
     if format not in FORMATS:
         raise Http404("Unknown export format")
     language = current_language()
     try:
-        result = listing.search(request.GET, language)
+        cleaned = listing.clean(request.GET, language)
+        version = listing.cache.state()
+    except DatabaseError as error:
+        return _export_failed(request, error, language)
+    key = (
+        request.path,
+        filenames.canonical_query(cleaned.params),
+        language,
+        format,
+        FILE_VERSION,
+        timezone.localdate().isoformat(),
+    )
+    return conditional.respond(
+        request,
+        version,
+        key,
+        lambda: _export_response(request, format, listing, cleaned),
+        content_type=CONTENT_TYPES[format],
+    )
+
+
+def _export_response(request, format: str, listing, cleaned):
+    """The export's streamed response, or the error page when it cannot start."""
+    language = cleaned.language
+    try:
+        result = listing.search(request.GET, language, cleaned=cleaned)
         total = result.total
         export = listing.export(result=result, base_url=request.build_absolute_uri("/"))
+        export.filters = filenames.describe(listing.facets, result.params)
         # The first queries run now: an export that cannot start fails before its first byte.
         export.start()
     except DatabaseError as error:
@@ -347,8 +385,6 @@ def export_view(request, format: str, *, listing):
         body = export.stream(format)
     response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{export.filename(format)}"'
-    # Exports change with every edit and can be large: never kept by a cache.
-    response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     # How many rows the download will have (the list page shows the same figure).
     response["X-Total-Count"] = str(total)

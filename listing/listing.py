@@ -33,6 +33,23 @@ def grouped_counts(queryset: QuerySet, fields: list[str]) -> tuple[dict[str, dic
     return counts, total
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """A query string as a listing cleans it (``Listing.clean``): ``params``, the cleaned
+    parameters (facets in their order, then ``sort``), ``notes``, the chosen ``sort``."""
+
+    language: str
+    lookups: Lookups
+    base: QuerySet
+    filterset: FilterSet
+    sort: Sort
+    sort_options: list
+
+    @property
+    def params(self) -> dict[str, list[str]]:
+        return self.filterset.params
+
+
 @dataclass(frozen=True, kw_only=True)
 class Listing:
     """One faceted list of the site.
@@ -52,7 +69,8 @@ class Listing:
       their cached HTML, so that HTML cannot outlive it;
     - ``template``, ``export_url_name``; ``export``: ``(result, base_url) -> Export``;
     - ``cache``: what keeps counts, text matches and page ids per filters: anything with
-      ``cached(key, build)`` and ``params_key(params, names)`` (``directory.freshness``).
+      ``cached(key, build)`` and ``params_key(params, names)`` (``directory.freshness``);
+      its ``state()`` (the data version and its time) makes the export's validators.
     """
 
     name: str
@@ -71,23 +89,43 @@ class Listing:
     export: Callable | None = None
     cache: object
 
-    def search(self, params, language: str | None = None, *, facets: bool = False) -> SearchResult:
-        """The published rows matching ``params`` (a QueryDict or ``{name: [values]}``),
-        in ``language``; ``facets``: the caller will show the facets (a list page)."""
+    def clean(self, params, language: str | None = None) -> "Cleaned":
+        """``params`` (a QueryDict or ``{name: [values]}``) cleaned as ``search`` cleans
+        them, and no more: what facets need to know about values (``lookups``, cached)
+        but no query of the rows. A download answered "not modified" stops here."""
         language = current_language(language)
         with translation.override(language):
             lookups = self.lookups(params)
             base = self.queryset()
             filterset = FilterSet(self.facets, params, lookups, base)
-            params, notes, q = filterset.params, filterset.notes, filterset.q
             sort, sort_options = choose_sort(
                 self.sorts,
-                params,
-                q=q,
+                filterset.params,
+                q=filterset.q,
                 default=self.default_sort,
-                notes=notes,
+                notes=filterset.notes,
                 without_q_note=self.relevance_note,
             )
+        return Cleaned(language, lookups, base, filterset, sort, sort_options)
+
+    def search(
+        self,
+        params,
+        language: str | None = None,
+        *,
+        facets: bool = False,
+        cleaned: "Cleaned | None" = None,
+    ) -> SearchResult:
+        """The published rows matching ``params`` (a QueryDict or ``{name: [values]}``),
+        in ``language``; ``facets``: the caller will show the facets (a list page);
+        ``cleaned``: ``clean(params, language)`` when the caller has it already."""
+        if cleaned is None:
+            cleaned = self.clean(params, language)
+        language = cleaned.language
+        with translation.override(language):
+            lookups, base, filterset = cleaned.lookups, cleaned.base, cleaned.filterset
+            sort, sort_options = cleaned.sort, cleaned.sort_options
+            params, notes, q = filterset.params, filterset.notes, filterset.q
             names = [name for facet in self.facets for name in facet.param_names]
             key = f"{self.name}:" + self.cache.params_key(params, names)
             text = next(f for f in self.facets if isinstance(f, TextFacet))

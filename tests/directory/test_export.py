@@ -438,7 +438,7 @@ def test_csv_is_utf8_with_bom_and_crlf_and_downloads_as_a_named_file(client, mhg
     assert response["Content-Disposition"] == (
         f'attachment; filename="rightsnet-organizations-ru-{today}.csv"'
     )
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-cache"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Total-Count"] == "1"
 
@@ -451,7 +451,7 @@ def test_json_downloads_as_a_named_file(client, mhg):
     assert response["Content-Disposition"] == (
         f'attachment; filename="rightsnet-organizations-en-{today}.json"'
     )
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-cache"
     assert not body.startswith(b"\xef\xbb\xbf")
     assert json.loads(body)[0]["name"] == "Moscow Helsinki Group"
 

@@ -1,10 +1,13 @@
 """Cached public reads change the moment a write commits (``directory.freshness``)."""
 
+import datetime
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from directory import freshness
-from directory.models import Organization, Phone
+from directory.models import DataVersion, Organization, Phone
 from sitedata import generator, services
 from tests.factories import ActivityTypeFactory, OrganizationFactory, PublicationFactory
 
@@ -104,3 +107,36 @@ def test_none_is_cached_like_any_value():
     assert freshness.cached("test:none", build) is None
     assert freshness.cached("test:none", build) is None
     assert len(calls) == 1
+
+
+def test_a_write_stamps_the_time_of_the_last_change_with_the_number():
+    DataVersion.objects.update(changed_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    before = freshness.state()
+    assert before.changed_at == datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    start = timezone.now()
+    OrganizationFactory(name_en="Alpha")
+    after = freshness.state()
+    assert after.number != before.number
+    assert start <= after.changed_at <= timezone.now()
+    assert freshness.last_change() == after.changed_at
+    assert freshness.current() == after.number
+
+
+def test_a_request_reads_the_number_and_the_time_in_one_query(django_assert_num_queries):
+    OrganizationFactory(name_en="Alpha")
+    with freshness.snapshot(), django_assert_num_queries(1):
+        version = freshness.state()
+        assert freshness.current() == version.number
+        assert freshness.last_change() == version.changed_at
+    with freshness.snapshot():
+        seen = freshness.state()
+        OrganizationFactory(name_en="Beta")  # a write in the request forgets the memo
+        with django_assert_num_queries(1):
+            assert freshness.state().number != seen.number
+
+
+def test_without_the_row_the_version_is_zero_and_its_time_unknown():
+    DataVersion.objects.all().delete()
+    assert freshness.state() == (0, None)
+    freshness.bump()
+    assert freshness.state().changed_at is not None
