@@ -41,15 +41,26 @@ def test_the_unfiltered_list_is_named_by_list_language_and_day(vocabulary):
     assert name("", PUBLICATIONS, "en", "xlsx") == "rightsnet-publications-en-2026-11-30.xlsx"
 
 
-def test_the_chosen_values_in_the_facets_order_then_the_day_and_a_hash(vocabulary):
-    got = name("activity=monitoring&region=siberia")
+def test_the_chosen_values_in_the_facets_order_then_the_day(vocabulary):
+    # The issue's example: codes spell the filters exactly, so no hash is needed.
+    assert name("activity=monitoring&region=siberia") == (
+        "rightsnet-organizations-ru-siberia-monitoring-2026-11-30.csv"
+    )
+    assert name("year=1995&status=active&kind=group&activity=prisons&activity_mode=all") == (
+        "rightsnet-organizations-ru-prisons-activity_mode-all-group-active-year-1995-2026-11-30.csv"
+    )
+    assert name("region=siberia&sort=founded") == (
+        "rightsnet-organizations-ru-siberia-sort-founded-2026-11-30.csv"
+    )
+
+
+def test_a_search_is_named_as_one_and_gets_a_hash(vocabulary):
+    # A transliteration loses case and letters: two searches could read the same.
     assert re.fullmatch(
-        r"rightsnet-organizations-ru-siberia-monitoring-2026-11-30-[0-9a-f]{8}\.csv", got
+        r"rightsnet-organizations-ru-search-siberia-monitoring-2026-11-30-[0-9a-f]{8}\.csv",
+        name("q=siberia+monitoring"),
     )
-    got = name("year=1995&status=active&kind=group&activity=prisons&activity_mode=all")
-    assert got.startswith(
-        "rightsnet-organizations-ru-prisons-activity_mode-all-group-active-year-1995-2026-11-30-"
-    )
+    assert name("q=Пермь") != name("q=Perm'")
 
 
 def test_the_same_filters_in_any_order_give_the_same_name(vocabulary):
@@ -80,10 +91,10 @@ def test_different_filters_never_share_a_name(vocabulary):
 
 def test_a_search_is_transliterated_and_quotes_and_line_breaks_never_get_in():
     got = name("q=%C2%AB%D0%9C%D0%B5%D0%BC%D0%BE%D1%80%D0%B8%D0%B0%D0%BB%C2%BB")  # «Мемориал»
-    assert got.startswith("rightsnet-organizations-ru-memorial-2026-11-30-")
+    assert got.startswith("rightsnet-organizations-ru-search-memorial-2026-11-30-")
     got = name('q=say+"hello"%0D%0AContent-Type:+evil;+filename="x.exe"')
     assert '"' not in got and "\r" not in got and "\n" not in got and ";" not in got
-    assert got.startswith("rightsnet-organizations-ru-say-hello-content-type-evil")
+    assert got.startswith("rightsnet-organizations-ru-search-say-hello-content-type-evil")
     # A search without letters is dropped by the list, and so from the name.
     assert name("q=☭☭") == name("")
 
@@ -97,7 +108,7 @@ def test_a_long_choice_is_cut_to_100_characters_and_stays_unique(vocabulary):
     long_search = "q=" + "правозащитный+центр+" * 4
     cut = name(long_search + "Москвы")
     assert len(cut.removesuffix(".csv")) <= filenames.MAX_STEM
-    assert cut.startswith("rightsnet-organizations-ru-pravozashchitnyi-tsentr")
+    assert cut.startswith("rightsnet-organizations-ru-search-pravozashchitnyi-tsentr")
     assert "moskvy" not in cut
     assert cut != name(long_search + "Перми")
     many = "&".join(
@@ -123,4 +134,4 @@ def test_a_value_longer_than_the_room_is_cut_within_itself():
 def test_the_people_list_names_the_chosen_organization():
     OrganizationFactory(slug="memorial-perm", name_ru="Пермский Мемориал")
     got = name("organization=memorial-perm&organization=unknown", PEOPLE, "en")
-    assert got.startswith("rightsnet-people-en-memorial-perm-2026-11-30-")
+    assert got == "rightsnet-people-en-memorial-perm-2026-11-30.csv"
