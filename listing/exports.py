@@ -16,6 +16,9 @@ see ``directory.exports`` and ``publications.exports``). Here:
   as deployed): under ASGI Django would read a synchronous stream whole;
 - Python's cycle collector is paused while a piece is made (``_gc_paused_steps``).
 
+The spreadsheet (``.xlsx``, ``listing.spreadsheet``) is made whole before the
+response instead, from the same rows; the response then streams its file.
+
 A failure later, while streaming, cannot be reported with a status code any more
 (the ``200`` has left). The export then ends with an explicit error line (CSV: a row
 whose only cell starts with ``ERROR``; JSON: an ``{"error": ...}`` object after the
