@@ -39,9 +39,10 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
+from django.utils.translation import gettext_lazy
 
 from listing.columns import DetailUrl
-from listing.exports import CHUNK_SIZE, Export, in_pieces, rows_of
+from listing.exports import CHUNK_SIZE, Export, in_pieces, rows_of, translated
 
 from . import columns, person_columns, practice_columns, visibility
 from .models import ActivityType, Organization, Phone
@@ -379,6 +380,8 @@ def organization_export(*, result, base_url: str) -> Export:
         headers=columns.headers(lang),
         rows=organization_rows(result, ctx),
         lang=lang,
+        specs=columns.COLUMN_SPECS,
+        title=translated(lang, gettext_lazy("Organizations")),
     )
 
 
@@ -399,6 +402,8 @@ def person_export(*, result, base_url: str) -> Export:
             for person in rows_of(result, columns.public_sources_prefetch())
         ),
         lang=lang,
+        specs=person_columns.PERSON_COLUMN_SPECS,
+        title=translated(lang, gettext_lazy("People")),
     )
 
 
@@ -419,4 +424,6 @@ def practice_export(*, result, base_url: str) -> Export:
             for practice in rows_of(result, columns.public_sources_prefetch())
         ),
         lang=lang,
+        specs=practice_columns.PRACTICE_COLUMN_SPECS,
+        title=translated(lang, gettext_lazy("Practical experience")),
     )

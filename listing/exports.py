@@ -16,6 +16,9 @@ see ``directory.exports`` and ``publications.exports``). Here:
   as deployed): under ASGI Django would read a synchronous stream whole;
 - Python's cycle collector is paused while a piece is made (``_gc_paused_steps``).
 
+The spreadsheet (``.xlsx``, ``listing.spreadsheet``) is made whole before the
+response instead, from the same rows; the response then streams its file.
+
 A failure later, while streaming, cannot be reported with a status code any more
 (the ``200`` has left). The export then ends with an explicit error line (CSV: a row
 whose only cell starts with ``ERROR``; JSON: an ``{"error": ...}`` object after the
@@ -27,17 +30,19 @@ exception, and re-raises it so that the server aborts the response: a browser or
 
 from __future__ import annotations
 
+import datetime
 import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, islice
 from operator import itemgetter
 
 import orjson
 from django.db import DatabaseError
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -47,15 +52,20 @@ from rightsnet import conditional
 from rightsnet.dberrors import RETRY_AFTER_SECONDS, is_transient
 from rightsnet.i18n import current_language, other_language
 
-from . import columns, filenames
+from . import about, columns, filenames
+from .columns import Column
 
 logger = logging.getLogger(__name__)
 
 # Rows read from the database at a time (a server-side cursor on PostgreSQL).
 CHUNK_SIZE = 2000
 ROWS_PER_PIECE = 500
-FORMATS = ("csv", "json")
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+FORMATS = ("csv", "json", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 BOM = "\ufeff"
 CRLF = "\r\n"
 # Part of every export's ETag: add one when any export's columns, headers or writers
@@ -74,6 +84,14 @@ class Export:
     lang: str
     # What was filtered, in the file name (``export_view`` sets it).
     filters: filenames.Filters = field(default_factory=filenames.Filters)
+    # The columns' definitions (key, label, type...), ``columns`` their keys: the
+    # spreadsheet's cell types and its codebook.
+    specs: tuple[Column, ...] = ()
+    title: str = ""  # the list's name in the export's language: "Организации"
+    last_change: datetime.datetime | None = None  # the data's, filled by the view
+
+    def __post_init__(self):
+        assert not self.specs or columns.keys_of(self.specs) == tuple(self.columns)
 
     def filename(self, fmt: str) -> str:
         """``rightsnet-organizations-ru-siberia-2026-11-30-1f0c9a2b.csv``: ``listing.filenames``."""
@@ -107,6 +125,12 @@ class Export:
     def stream(self, fmt: str) -> Iterator[bytes]:
         pieces = stream_json(self) if fmt == "json" else stream_csv(self)
         return _Stream(_gc_paused_steps(pieces), self.rows)
+
+
+def translated(lang: str, text) -> str:
+    """A lazy translation as text in ``lang`` (an export's title)."""
+    with translation.override(lang):
+        return str(text)
 
 
 def _close(rows) -> None:
@@ -380,10 +404,28 @@ def _export_response(request, format: str, listing, cleaned):
         # No body to send: the export could start, which is what HEAD can tell; its
         # query is let go of now rather than when the server closes the response.
         export.close()
-        body = iter(())
+        response = StreamingHttpResponse(iter(()), content_type=CONTENT_TYPES[format])
+    elif format == "xlsx":
+        # The whole file is made now, before the response: a database error while
+        # reading the rows is still an error response (listing.spreadsheet).
+        from . import spreadsheet  # XlsxWriter is loaded by the first spreadsheet only
+
+        export.last_change = about.last_change(listing)
+        about_rows = partial(
+            about.about_file,
+            export,
+            list_url=request.build_absolute_uri(request.path.removesuffix("export.xlsx"))
+            + (result.querystring if result.querystring != "?" else ""),
+            filters=result.active_filters,
+            made=timezone.now(),
+        )
+        try:
+            file = spreadsheet.make_file(export, lambda rows: about_rows(rows=rows))
+        except DatabaseError as error:
+            return _export_failed(request, error, language)
+        response = FileResponse(file, content_type=CONTENT_TYPES[format])
     else:
-        body = export.stream(format)
-    response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[format])
+        response = StreamingHttpResponse(export.stream(format), content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{export.filename(format)}"'
     response["X-Content-Type-Options"] = "nosniff"
     # How many rows the download will have (the list page shows the same figure).

@@ -51,9 +51,7 @@ def _slug(text: str, length: int = MAX_STEM) -> str:
     return _UNSAFE.sub("-", slug_from(text, length)).strip("-")
 
 
-def readable_parts(
-    facets: Iterable[Facet], params: dict[str, list[str]]
-) -> tuple[list[str], bool]:
+def readable_parts(facets: Iterable[Facet], params: dict[str, list[str]]) -> tuple[list[str], bool]:
     """The chosen values as slugs, in the facets' order, then the sort (see the module's
     doc), and whether they spell the query exactly."""
     parts, exact = [], True

@@ -8,7 +8,7 @@ from .views import ListingView
 
 def listing_urls(route: str, listing, name: str) -> list:
     """The list page at ``route`` (URL name ``<name>_list``) and its downloads at
-    ``<route>export.csv`` and ``.json`` (``<name>_export``)."""
+    ``<route>export.csv``, ``.json`` and ``.xlsx`` (``<name>_export``)."""
     formats = "|".join(FORMATS)
     return [
         path(route, ListingView.as_view(listing=listing), name=f"{name}_list"),

@@ -39,6 +39,7 @@ class ListingView(TemplateView):
             notes=[*result.notes, *page.notes],
             export_csv_url=export_url(name, "csv", query) if name else "",
             export_json_url=export_url(name, "json", query) if name else "",
+            export_xlsx_url=export_url(name, "xlsx", query) if name else "",
             clear_url=self.request.path,
         )
         return context

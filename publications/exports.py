@@ -1,7 +1,9 @@
 """The publications export: the list's search, every row (``listing.exports`` writes it)."""
 
+from django.utils.translation import gettext_lazy
+
 from directory.columns import public_sources_prefetch
-from listing.exports import Export, rows_of
+from listing.exports import Export, rows_of, translated
 
 from . import columns
 
@@ -19,4 +21,6 @@ def publication_export(*, result, base_url: str) -> Export:
             for publication in rows_of(result, public_sources_prefetch())
         ),
         lang=lang,
+        specs=columns.PUBLICATION_COLUMN_SPECS,
+        title=translated(lang, gettext_lazy("Publications")),
     )

@@ -154,7 +154,7 @@ def test_the_urlconf_walk_finds_every_kind_of_public_page():
     detail = next(p for p in PUBLIC if p.name == "directory:organization_detail")
     assert detail.localized and set(detail.arguments) == {"slug"}
     export = next(p for p in PUBLIC if p.name == "directory:organization_export")
-    assert export.arguments == {"format": "csv|json"}
+    assert export.arguments == {"format": "csv|json|xlsx"}
 
 
 # Query strings, built as raw text.
