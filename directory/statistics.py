@@ -189,17 +189,11 @@ def _by_count(bars: list[Bar]) -> list[Bar]:
     return sorted(bars, key=lambda bar: (-bar.count, collation_key(bar.label)))
 
 
-def _capped(bars: list[Bar], notes: list[str], what: str) -> list[Bar]:
-    """The ``TOP`` bars with the most rows, and a note of how many more there are."""
+def _capped(bars: list[Bar], notes: list[str], message: str) -> list[Bar]:
+    """The ``TOP`` bars with the most rows, and ``message`` saying how many more there are."""
     if len(bars) <= TOP:
         return bars
-    notes.append(
-        gettext(
-            "The %(shown)s %(what)s with the most organizations are shown, of %(all)s: "
-            "the list's filters have them all."
-        )
-        % {"shown": TOP, "what": what, "all": len(bars)}
-    )
+    notes.append(message % {"shown": TOP, "all": len(bars)})
     return bars[:TOP]
 
 
@@ -222,7 +216,14 @@ def _facet_chart(result, name, title, definition, links, *, match_all=False) -> 
         ]
     )
     notes: list[str] = []
-    bars = _capped(bars, notes, gettext("values"))
+    bars = _capped(
+        bars,
+        notes,
+        gettext(
+            "The %(shown)s with the most organizations are shown, of %(all)s; the list's "
+            "filters have them all."
+        ),
+    )
     return Chart(
         key=name,
         title=title,
@@ -261,13 +262,16 @@ def _region_charts(result, filters, links) -> list[Chart]:
         )
 
     charts = []
-    for kind, title, column, definition, what in (
+    for kind, title, column, definition, capped in (
         (
             Region.Kind.COUNTRY,
             gettext("Countries"),
             gettext("Country"),
             gettext("Organizations in each country, its regions and cities included."),
-            gettext("countries"),
+            gettext(
+                "The %(shown)s countries with the most organizations are shown, of %(all)s; "
+                "the list's filters have them all."
+            ),
         ),
         (
             Region.Kind.MACRO_REGION,
@@ -277,12 +281,15 @@ def _region_charts(result, filters, links) -> list[Chart]:
                 "Organizations in each macro-region, its regions and cities included: "
                 "one in Western Siberia counts in Siberia too."
             ),
-            gettext("macro-regions"),
+            gettext(
+                "The %(shown)s macro-regions with the most organizations are shown, of "
+                "%(all)s; the list's filters have them all."
+            ),
         ),
     ):
         nodes = [tree.by_id[pk] for pk in in_scope if kinds.get(pk) == kind and totals[pk]]
         notes: list[str] = []
-        bars = _capped(_by_count([bar(node) for node in nodes]), notes, what)
+        bars = _capped(_by_count([bar(node) for node in nodes]), notes, capped)
         if kind == Region.Kind.COUNTRY and not chosen:
             placed = sum(
                 n
@@ -313,7 +320,14 @@ def _region_charts(result, filters, links) -> list[Chart]:
         name = in_language(chosen, "name")[0]
         notes = []
         children = [node for node in tree.children.get(chosen.pk, []) if totals[node.pk]]
-        bars = _capped(_by_count([bar(node) for node in children]), notes, gettext("regions"))
+        bars = _capped(
+            _by_count([bar(node) for node in children]),
+            notes,
+            gettext(
+                "The %(shown)s regions with the most organizations are shown, of %(all)s; "
+                "the list's filters have them all."
+            ),
+        )
         if own := counts.get(chosen.pk, 0):
             notes.append(
                 gettext(
