@@ -116,7 +116,7 @@ def charts(response) -> dict[str, list[tuple[str, int, str]]]:
     shown = {}
     for section in page(response).find_all("section", class_="chart"):
         svg = section.find("svg")
-        assert svg["role"] == "img"
+        assert svg["role"] == "graphics-document"
         title_id, desc_id = svg["aria-labelledby"].split()
         assert svg.find("title")["id"] == title_id and svg.find("desc")["id"] == desc_id
         rows = [
