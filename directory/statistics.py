@@ -387,7 +387,7 @@ def _rows_without(result, filters, name) -> object:
 def _years_shown(first: int, last: int) -> list[int]:
     """Every n-th year from ``first`` to ``last`` (n a multiple of 5), ``last`` included:
     at most ``YEARS`` + 1 bars."""
-    start = first // 5 * 5
+    start = min(first, last) // 5 * 5
     step = 5 * max(1, math.ceil((last - start) / (5 * YEARS)))
     years = list(range(start, last + 1, step))
     if years[-1] != last:

@@ -329,3 +329,18 @@ def test_page_is_light_with_a_big_directory(client, world):
     assert "The 12 countries with the most organizations are shown, of 41" in (
         page(client.get("/en/statistics/")).find("main").text
     )
+
+
+@pytest.mark.parametrize(
+    "first, last, years",
+    [
+        (1976, 2026, [1975, *range(1980, 2026, 5), 2026]),
+        (1800, 2026, [*range(1800, 2021, 20), 2026]),
+        (2090, 2026, [2025, 2026]),  # a founding year still to come
+        (2026, 2026, [2025, 2026]),
+    ],
+)
+def test_years_of_the_active_chart(first, last, years):
+    from directory.statistics import _years_shown
+
+    assert _years_shown(first, last) == years
