@@ -18,8 +18,8 @@ organization again (so the change is in the organization's history too).
 Events with ``is_public`` off are staff notes: they decide nothing the public sees.
 
 Lists and staff actions read the same rule in SQL (``status_decided``,
-``active_in_year``, ``designated``, ``relocations``): from the derived columns where
-they hold it, from the public events where they do not.
+``active_in_year``, ``designated``, ``designated_in_year``, ``relocations``): from the
+derived columns where they hold it, from the public events where they do not.
 """
 
 from __future__ import annotations
@@ -159,6 +159,22 @@ def active_in_year(year: int) -> Q:
     founded by then (or not known when), and not closed before the year began."""
     closed_before = Q(status="closed", status_since__lt=datetime.date(year, 1, 1))
     return (Q(founded__isnull=True) | Q(founded__lte=year)) & ~closed_before
+
+
+def designated_in_year(year: int) -> Exists:
+    """Organizations that a public designation event (either kind) dates in ``year``:
+    the ``designated_in=`` filter and the statistics' designations by year."""
+    from .models import OrganizationEvent
+
+    return Exists(
+        OrganizationEvent.objects.filter(
+            organization=OuterRef("pk"),
+            is_public=True,
+            kind__in=DESIGNATION_KINDS,
+            date__gte=datetime.date(year, 1, 1),
+            date__lt=datetime.date(year + 1, 1, 1),
+        )
+    )
 
 
 def designated(organizations) -> dict[int, frozenset[str]]:

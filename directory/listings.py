@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from listing.facets import (
     ChoiceFacet,
+    DecadeFacet,
     Lookups,
     ManyToManyFacet,
     ManyToManyTreeFacet,
@@ -331,6 +332,21 @@ ORGANIZATIONS = Listing(
             "year",
             pgettext_lazy("facet", "Active in year"),
             condition=events.active_in_year,
+            minimum=MIN_YEAR,
+            maximum=MAX_YEAR,
+        ),
+        DecadeFacet(
+            "founded",
+            pgettext_lazy("facet", "Founded"),
+            field="founded",
+            minimum=MIN_YEAR,
+            maximum=MAX_YEAR,
+            unknown_label=pgettext_lazy("founded", "year not known"),
+        ),
+        YearFacet(
+            "designated_in",
+            pgettext_lazy("facet", "Designated in year"),
+            condition=events.designated_in_year,
             minimum=MIN_YEAR,
             maximum=MAX_YEAR,
         ),

@@ -10,6 +10,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("statistics/", views.organization_statistics, name="statistics"),
     *listing_urls("organizations/", ORGANIZATIONS, "organization"),
     path(
         "organizations/<slug:slug>/",

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, View
 from rightsnet.abuse import LIMIT_MESSAGES, over_limit
 from rightsnet.i18n import current_language
 
-from . import contacts, messaging, page_selectors, services, suggestions
+from . import contacts, messaging, page_selectors, services, statistics, suggestions
 from .forms import ContactForm, SuggestionForm
 from .models import ContactMessage, Submission
 
@@ -32,6 +32,23 @@ def home(request):
 def about(request):
     return render(
         request, "directory/about.html", {"contact_email": settings.RIGHTSNET_CONTACT_EMAIL}
+    )
+
+
+def organization_statistics(request):
+    """Charts of the organizations the list's filters select (``directory.statistics``)."""
+    stats = statistics.organization_statistics(request.GET, current_language())
+    return render(
+        request,
+        "directory/statistics.html",
+        {
+            "stats": stats,
+            "result": stats.result,
+            "notes": stats.result.notes,
+            "export_csv_url": stats.export_csv_url,
+            "export_json_url": stats.export_json_url,
+            "clear_url": request.path,
+        },
     )
 
 

@@ -8,17 +8,18 @@ listing, loaded once per search. Counts are keyed by the value the database hold
 (an id, a year, a choice value); options and parameters use the value in the URL.
 """
 
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, reduce
 from itertools import chain
 from types import SimpleNamespace
 
 import django_filters
 from django.db import connections
-from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext
 
 from rightsnet.i18n import in_language
@@ -842,3 +843,103 @@ class RelatedFacet(Facet):
         return ShownFacet(
             name=self.name, label=str(self.label), options=options, truncated=truncated
         )
+
+
+class DecadeFacet(Facet):
+    """A year column by decade: ``founded=1990`` is 1990–1999, ``founded=unknown`` the
+    rows without a year; values combine with "any of". Counted per year in a grouped
+    query of its own (the list's covering index does not hold the column) and summed
+    per decade when shown, oldest first; options without rows are left out unless
+    selected. A value that is no decade from ``minimum`` to ``maximum`` is dropped
+    with a note."""
+
+    UNKNOWN = "unknown"
+
+    def __init__(self, name, label, *, field: str, minimum: int, maximum: int, unknown_label):
+        super().__init__(name, label)
+        self.field = self.candidate_column = field
+        self.minimum, self.maximum = minimum // 10 * 10, maximum // 10 * 10
+        self.unknown_label = unknown_label
+
+    @staticmethod
+    def decade(year: int | None) -> str:
+        """The value of the decade of ``year`` (``unknown`` for no year)."""
+        return DecadeFacet.UNKNOWN if year is None else str(year // 10 * 10)
+
+    def known(self, lookups):
+        return lookups.derived(self.name, self._known)
+
+    def _known(self) -> dict[str, Choice]:
+        known = {
+            str(start): Choice(str(start), start, f"{start}–{start + 9}")
+            for start in range(self.minimum, self.maximum + 1, 10)
+        }
+        known[self.UNKNOWN] = Choice(self.UNKNOWN, None, str(self.unknown_label))
+        return known
+
+    def clean(self, values):
+        kept, notes = [], []
+        for value in values:
+            start = int(value) if _YEAR.fullmatch(value) else None
+            if value == self.UNKNOWN:
+                kept.append(value)
+            elif start is not None and start % 10 == 0 and self.minimum <= start <= self.maximum:
+                kept.append(str(start))
+            else:
+                notes.append(
+                    gettext(
+                        "Filter “%(filter)s” ignored: “%(value)s” is not the first year of a "
+                        "decade from %(min)s to %(max)s (1990 is 1990–1999)."
+                    )
+                    % {
+                        "filter": self.label,
+                        "value": truncate(value),
+                        "min": self.minimum,
+                        "max": self.maximum,
+                    }
+                )
+        return kept, notes
+
+    def filter(self, queryset, values, lookups):
+        conditions = [
+            Q(**{f"{self.field}__isnull": True})
+            if value == self.UNKNOWN
+            else Q(**{f"{self.field}__gte": int(value), f"{self.field}__lte": int(value) + 9})
+            for value in values
+        ]
+        return queryset.filter(reduce(operator.or_, conditions))
+
+    def row_test(self, values, lookups, params=None):
+        chosen = frozenset(values)
+        return lambda year: self.decade(year) in chosen
+
+    def row_counts(self, values, lookups) -> Counter:
+        return Counter(values)
+
+    def count(self, rows, params, lookups) -> dict:
+        """``{year or None: rows}``, as ``row_counts`` keys them."""
+        grouped = rows.order_by().values(self.field).annotate(n=Count("*"))
+        return dict(grouped.values_list(self.field, "n"))
+
+    def decade_counts(self, counts) -> Counter:
+        """Per-year ``counts`` summed per decade value."""
+        totals: Counter = Counter()
+        for year, n in (counts or {}).items():
+            totals[self.decade(year)] += n
+        return totals
+
+    def shown(self, counts, params, lookups):
+        totals = self.decade_counts(counts)
+        selected = set(params.get(self.name, []))
+        options = [
+            FacetOption(
+                value=choice.value,
+                label=choice.label,
+                count=totals.get(choice.value, 0),
+                selected=choice.value in selected,
+                toggle_url=querystring.toggle(params, self.name, choice.value),
+            )
+            for choice in self.known(lookups).values()
+            if totals.get(choice.value) or choice.value in selected
+        ]
+        return ShownFacet(name=self.name, label=str(self.label), options=options)

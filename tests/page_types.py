@@ -66,6 +66,12 @@ def page_types(world: World, language: str) -> list[tuple[str, str]]:
             ("practices", reverse("directory:practice_list")),
             ("practice", world.practice.get_absolute_url()),
             ("about", reverse("directory:about")),
+            ("statistics", reverse("directory:statistics")),
+            (
+                "statistics-filtered",
+                reverse("directory:statistics")
+                + f"?region={world.russia.slug}&activity={world.monitoring.slug}&founded=1970",
+            ),
             ("contact", reverse("directory:organization_contact", args=[world.org.slug])),
             ("suggest", reverse("directory:suggest")),
             (

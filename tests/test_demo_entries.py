@@ -132,10 +132,11 @@ def test_the_badge_costs_the_organization_list_no_query(client, django_assert_nu
     for n in range(60):
         org = OrganizationFactory(name_en=f"Group {n:02}", region=region, is_demo=demo)
         PhoneFactory(organization=org)
-    # The data version, regions, types of work, three facet counts, the designated
-    # organizations (the designation facet) and the page's ids, then the page's rows (the
-    # flag read with them), their types of work and phones.
-    with django_assert_num_queries(11):
+    # The data version, regions, types of work, four facet counts (the decade founded
+    # counts in a query of its own), the designated organizations (the designation facet)
+    # and the page's ids, then the page's rows (the flag read with them), their types of
+    # work and phones.
+    with django_assert_num_queries(12):
         response = client.get("/en/organizations/?region=demo-count-region")
     badges = page(response).find_all("span", class_="badge-demo")
     assert len(badges) == (50 if demo else 0)

@@ -86,7 +86,7 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         {"region": r}, {"region": world.russia.slug}, {"activity": a},
         {"kind": "group"}, {"status": "active"}, {"region": r, "activity": a, "q": "risk"},
         {"designation": "foreign_agent"}, {"designation": "undesirable"}, {"year": 2024},
-        {"status": "closed", "q": "zq"},
+        {"status": "closed", "q": "zq"}, {"founded": "1980"}, {"designated_in": 2021},
     ]  # fmt: skip
     person_queries = [{}, {"q": "draft"}, {"q": "zq"}, {"region": r}]
     publication_queries = [{}, {"q": "draft"}, {"q": "zq"}, {"topic": a}, {"year": 1993}]
@@ -97,6 +97,7 @@ def public_urls(world) -> tuple[list[str], list[str]]:
     pages = [
         ("directory:home", {}, [{}]),
         ("directory:about", {}, [{}]),
+        ("directory:statistics", {}, org_queries),
         ("directory:organization_list", {}, org_queries),
         ("directory:organization_detail", {"slug": world.restricted.slug}, [{}]),
         ("directory:organization_detail", {"slug": world.org.slug}, [{}]),
