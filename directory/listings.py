@@ -361,6 +361,7 @@ ORGANIZATIONS = Listing(
     template="directory/organization_list.html",
     export=exports.organization_export,
     export_url_name="directory:organization_export",
+    statistics_url_name="directory:statistics",
     cache=freshness,
 )
 

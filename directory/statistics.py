@@ -101,6 +101,7 @@ class Statistics:
     list_url: str
     export_csv_url: str
     export_json_url: str
+    export_xlsx_url: str
 
 
 def organization_statistics(params, language: str | None = None) -> Statistics:
@@ -121,6 +122,7 @@ def organization_statistics(params, language: str | None = None) -> Statistics:
         list_url=list_url + (query if query != "?" else ""),
         export_csv_url=export_url(name, "csv", query),
         export_json_url=export_url(name, "json", query),
+        export_xlsx_url=export_url(name, "xlsx", query),
     )
 
 

@@ -47,6 +47,7 @@ def organization_statistics(request):
             "notes": stats.result.notes,
             "export_csv_url": stats.export_csv_url,
             "export_json_url": stats.export_json_url,
+            "export_xlsx_url": stats.export_xlsx_url,
             "clear_url": request.path,
         },
     )

@@ -83,6 +83,8 @@ class Listing:
     relevance_note: str
     template: str
     export_url_name: str = ""
+    # A page of charts of the same rows, which takes the list's filters (or none).
+    statistics_url_name: str = ""
     narrow_text_match: bool = False
     cards: Callable | None = None
     cards_key: Callable[[Lookups], str] | None = None

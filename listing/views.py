@@ -40,6 +40,11 @@ class ListingView(TemplateView):
             export_csv_url=export_url(name, "csv", query) if name else "",
             export_json_url=export_url(name, "json", query) if name else "",
             export_xlsx_url=export_url(name, "xlsx", query) if name else "",
+            statistics_url=(
+                reverse(self.listing.statistics_url_name) + (query if query != "?" else "")
+                if self.listing.statistics_url_name
+                else ""
+            ),
             clear_url=self.request.path,
         )
         return context

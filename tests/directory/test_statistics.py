@@ -3,6 +3,7 @@ every bar and number links to the list that gives it, drafts count nowhere, and 
 page stays light."""
 
 import datetime
+import html
 import json
 import re
 from urllib.parse import urlencode
@@ -344,3 +345,20 @@ def test_years_of_the_active_chart(first, last, years):
     from directory.statistics import _years_shown
 
     assert _years_shown(first, last) == years
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_list_links_to_the_charts_of_its_filters_and_back(client, directory, language):
+    listed = client.get(f"/{language}/organizations/?kind=group&founded=1990")
+    text = listed.content.decode()
+    link = next(
+        href
+        for href in re.findall(r'href="([^"]+)"', text)
+        if href.startswith(f"/{language}/statistics/")
+    )
+    assert "kind=group" in link and "founded=1990" in link
+    charts_page = client.get(html.unescape(link))
+    assert found(charts_page) == listed.context["result"].total
+    body = charts_page.content.decode()
+    # Its downloads are the list's, the spreadsheet included.
+    assert f"/{language}/organizations/export.xlsx?" in html.unescape(body)
