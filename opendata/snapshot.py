@@ -181,7 +181,7 @@ def readme(*, day: datetime.date, base_url: str, counts: dict[str, int]) -> str:
         with translation.override(lang):
             parts.append(
                 render_to_string(
-                    "data/snapshot_readme.md",
+                    "data/snapshot_readme.txt",
                     {
                         "day": day,
                         "lang": lang,
