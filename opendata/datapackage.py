@@ -59,9 +59,9 @@ DIALECT = {
     "doubleQuote": True,
     "header": True,
 }
-# The files start with a byte-order mark: "utf-8-sig" is how readers name it (Python,
-# frictionless; pandas and R read "utf-8" files with a mark too).
-ENCODING = "utf-8-sig"
+# UTF-8 (the IANA name the specification asks for); the files start with a byte-order
+# mark, which readers of UTF-8 CSV skip (frictionless, pandas, R's readr, LibreOffice).
+ENCODING = "utf-8"
 FIELD_TYPES = {
     listing_columns.INTEGER: {"type": "integer"},
     listing_columns.YEAR: {"type": "year"},
@@ -82,7 +82,10 @@ FIELD_TYPES = {
 def field(column: listing_columns.Column) -> dict:
     """The Table Schema field of an export's column, described in the active language."""
     descriptor = {"name": column.key, "title": str(column.label)}
-    spec = {key: (dict(value) if isinstance(value, dict) else value) for key, value in FIELD_TYPES[column.type].items()}
+    spec = {
+        key: (dict(value) if isinstance(value, dict) else value)
+        for key, value in FIELD_TYPES[column.type].items()
+    }
     description = str(column.meaning)
     if column.many:
         spec = {"type": "string"}
@@ -192,7 +195,9 @@ def regions_resource(*, name: str, path: str, name_of: Callable[[str], str]) -> 
             "name": "path",
             "type": "string",
             "title": gettext("Path"),
-            "description": gettext('The slugs from the top of the tree down to it, joined with "/".'),
+            "description": gettext(
+                'The slugs from the top of the tree down to it, joined with "/".'
+            ),
         },
     ]
     assert tuple(f["name"] for f in fields) == REGION_COLUMNS
@@ -200,12 +205,14 @@ def regions_resource(*, name: str, path: str, name_of: Callable[[str], str]) -> 
         "fields": fields,
         "primaryKey": ["slug"],
         "missingValues": [""],
-        "foreignKeys": [
-            {"fields": "parent_slug", "reference": {"resource": "", "fields": "slug"}}
-        ],
+        "foreignKeys": [{"fields": "parent_slug", "reference": {"resource": "", "fields": "slug"}}],
     }
     return _resource(
-        name, path, gettext("Regions"), gettext("The region tree, with names in both languages."), schema
+        name,
+        path,
+        gettext("Regions"),
+        gettext("The region tree, with names in both languages."),
+        schema,
     )
 
 
@@ -282,9 +289,9 @@ def data_package(
             )
             + " "
             + APOSTROPHE_NOTE(),
-            "created": created.astimezone(datetime.UTC).isoformat(timespec="seconds").replace(
-                "+00:00", "Z"
-            ),
+            "created": created.astimezone(datetime.UTC)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", "Z"),
             "licenses": [{"title": data_licence.name, "path": data_licence.url}],
             "citation": citation(lang, url=homepage, accessed=timezone.localdate(created)),
             "resources": resources,

@@ -48,7 +48,9 @@ DATA_LISTS: tuple[DataList, ...] = (
             ("parent_slug", "organizations", "slug"),
         ),
     ),
-    DataList("people", _("People"), PEOPLE, PERSON_COLUMN_SPECS, (("region_slug", "regions", "slug"),)),
+    DataList(
+        "people", _("People"), PEOPLE, PERSON_COLUMN_SPECS, (("region_slug", "regions", "slug"),)
+    ),
     DataList(
         "publications",
         _("Publications"),

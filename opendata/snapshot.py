@@ -166,9 +166,7 @@ def write(archive: zipfile.ZipFile, *, base_url: str, day: datetime.date) -> dic
         homepage=base_url,
         created=created,
     )
-    archive.writestr(
-        "datapackage.json", orjson.dumps(package, option=orjson.OPT_INDENT_2) + b"\n"
-    )
+    archive.writestr("datapackage.json", orjson.dumps(package, option=orjson.OPT_INDENT_2) + b"\n")
     archive.writestr("README.md", readme(day=day, base_url=base_url, counts=counts).encode())
     return counts
 

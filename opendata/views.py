@@ -34,9 +34,7 @@ def datapackage(request):
         list_path=lambda data_list, lang: request.build_absolute_uri(
             reverse(data_list.export_url_name, kwargs={"format": "csv"})
         ),
-        vocabulary_path=lambda name: request.build_absolute_uri(
-            reverse(f"opendata:{name}_csv")
-        ),
+        vocabulary_path=lambda name: request.build_absolute_uri(reverse(f"opendata:{name}_csv")),
         name=f"rightsnet-{language}",
         homepage=request.build_absolute_uri(reverse("opendata:data")),
     )

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from directory.events import DESIGNATION_KINDS
@@ -60,7 +59,9 @@ def choices() -> list[Vocabulary]:
     """The fixed vocabularies (the code columns' ``codes``), labelled in both languages."""
     return [
         Vocabulary(
-            "kind_code", pgettext_lazy("vocabulary", "Kinds of organization"), _terms(Organization.Kind)
+            "kind_code",
+            pgettext_lazy("vocabulary", "Kinds of organization"),
+            _terms(Organization.Kind),
         ),
         Vocabulary(
             "status_code",
@@ -94,7 +95,9 @@ class RegionTerm(NamedTuple):
 def regions(lang: str = "ru") -> list[RegionTerm]:
     """Every region, as a tree read top down, siblings by name in ``lang`` (one query)."""
     rows = list(
-        Region.objects.order_by().values_list("id", "slug", "name_ru", "name_en", "parent_id", "kind")
+        Region.objects.order_by().values_list(
+            "id", "slug", "name_ru", "name_en", "parent_id", "kind"
+        )
     )
     by_id = {row[0]: row for row in rows}
     children: dict[int | None, list[tuple]] = {}
