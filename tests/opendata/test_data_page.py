@@ -96,9 +96,17 @@ def test_vocabularies_show_codes_with_both_languages(client, world, lang):
     assert [row[0] for row in statuses] == ["active", "inactive", "closed", "unknown"]
     assert statuses[0] == ["active", "действует", "active"]
     assert designations == [
-        ["foreign_agent", "внесена в реестр «иностранных агентов»", "entered in the register of “foreign agents”"],
-        ["undesirable", "признана «нежелательной организацией»", "declared an “undesirable organization”"],
-    ]  # fmt: skip
+        [
+            "foreign_agent",
+            "внесена в реестр «иностранных агентов»",
+            "entered in the register of “foreign agents”",
+        ],
+        [
+            "undesirable",
+            "признана «нежелательной организацией»",
+            "declared an “undesirable organization”",
+        ],
+    ]
     assert publication_statuses == [
         ["published", "опубликовано", "published"],
         ["planned", "планируется", "planned"],
