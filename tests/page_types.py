@@ -66,6 +66,7 @@ def page_types(world: World, language: str) -> list[tuple[str, str]]:
             ("practices", reverse("directory:practice_list")),
             ("practice", world.practice.get_absolute_url()),
             ("about", reverse("directory:about")),
+            ("data", reverse("opendata:data")),
             ("contact", reverse("directory:organization_contact", args=[world.org.slug])),
             ("suggest", reverse("directory:suggest")),
             (
