@@ -16,9 +16,11 @@ import json
 import urllib.request
 
 import pytest
+import requests
 from django.urls import reverse
 from django.utils import translation
-from frictionless import Package, Resource
+from frictionless import Package, Resource, system
+from frictionless import settings as frictionless_settings
 
 from listing import columns
 from opendata.datapackage import field
@@ -45,6 +47,18 @@ def errors_of(report) -> list[str]:
 @pytest.fixture
 def awkward_world(live_world):
     return live_world, add_awkward(live_world)
+
+
+@pytest.fixture(autouse=True)
+def _http_session():
+    """frictionless reads over HTTP with a session of its own, closed after each test:
+    the live server's keep-alive connections end with it, and each request thread
+    then closes its database connection (else the test database could not be dropped)."""
+    session = requests.Session()
+    session.headers.update(frictionless_settings.DEFAULT_HTTP_HEADERS)
+    with system.use_context(http_session=session):
+        yield
+    session.close()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
