@@ -3,9 +3,10 @@
 ``publications`` is built on ``directory`` (its books have organizations as publishers
 and people as editors), so ``directory`` must not import ``publications`` (an import
 cycle between the apps). ``sitedata`` (sample data, demo generator, whole-site
-benchmarks) sits on top of both, and no app imports it; nor ``opendata`` (the data for researchers: data page, data
-package, snapshot), which is built on both apps too. The framework (``listing``)
-imports no app. Management commands and every other module count, migrations aside.
+benchmarks) sits on top of both, and no app imports it; nor ``opendata`` (the data for
+researchers: data page, data package, snapshot), which is built on both apps too. The
+framework (``listing``) imports no app. Management commands and every other module
+count, migrations aside.
 """
 
 import ast
