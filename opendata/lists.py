@@ -36,6 +36,12 @@ class DataList:
     def export_url_name(self) -> str:
         return self.listing.export_url_name
 
+    @property
+    def list_url_name(self) -> str:
+        """The list page's URL name: ``listing_urls`` names it ``<name>_list`` beside
+        ``<name>_export``."""
+        return self.export_url_name.removesuffix("_export") + "_list"
+
 
 DATA_LISTS: tuple[DataList, ...] = (
     DataList(

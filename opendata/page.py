@@ -65,17 +65,25 @@ def region_tree(regions: list[vocabularies.RegionTerm]) -> list[dict]:
     return roots
 
 
+def latest_snapshot() -> dict | None:
+    """The newest snapshot's name and size, or None (also when pruned meanwhile)."""
+    latest = snapshot.latest(settings.SNAPSHOT_DIR)
+    try:
+        return {"name": latest.name, "size": latest.stat().st_size} if latest else None
+    except FileNotFoundError:
+        return None
+
+
 def data_page_content(lang: str, base_url: str) -> dict:
     """The data page's content in ``lang`` (the active language); ``base_url``: the
     site's address, for the citation."""
     page_url = base_url.rstrip("/") + reverse("opendata:data")
-    latest = snapshot.latest(settings.SNAPSHOT_DIR)
     return {
         "lists": [
             {
                 "name": data_list.name,
                 "title": data_list.title,
-                "list_url": reverse(data_list.listing.export_url_name.replace("_export", "_list")),
+                "list_url": reverse(data_list.list_url_name),
                 "downloads": [
                     (fmt, reverse(data_list.export_url_name, kwargs={"format": fmt}))
                     for fmt in FORMATS
@@ -90,8 +98,6 @@ def data_page_content(lang: str, base_url: str) -> dict:
         "licence": licence(),
         "citation": citation(lang, url=page_url),
         "separator": columns.MULTI_SEPARATOR,
-        "snapshot": (
-            {"name": latest.name, "size": latest.stat().st_size} if latest is not None else None
-        ),
+        "snapshot": latest_snapshot(),
         "today": timezone.localdate(),
     }
