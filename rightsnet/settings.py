@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "directory",
     "publications",
     "sitedata",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,18 @@ if not 1 <= RIGHTSNET_STALE_CONTACTS_YEARS <= 100:
         "RIGHTSNET_STALE_CONTACTS_YEARS must be a number of years, 1 to 100, "
         f"not {RIGHTSNET_STALE_CONTACTS_YEARS}."
     )
+
+# The licence of the published data (the data page, every downloaded file, the data
+# package, the snapshot), and the folder of the dated snapshots (``build_snapshot``).
+DATA_LICENCE_NAME = os.environ.get("RIGHTSNET_DATA_LICENCE_NAME", "").strip() or "CC BY 4.0"
+DATA_LICENCE_URL = (
+    os.environ.get("RIGHTSNET_DATA_LICENCE_URL", "").strip()
+    or "https://creativecommons.org/licenses/by/4.0/"
+)
+SNAPSHOT_DIR = Path(os.environ.get("RIGHTSNET_SNAPSHOT_DIR", "") or BASE_DIR / "var" / "snapshots")
+# The site's address (https://rightsnet.example.org), for the page addresses in files
+# made outside a request (``build_snapshot``); "" where no snapshot is built.
+RIGHTSNET_SITE_URL = os.environ.get("RIGHTSNET_SITE_URL", "").strip().rstrip("/")
 
 # Email (rightsnet/mail.py): one address says where mail goes; with nothing set,
 # messages are written as files to var/mail/ so a bare machine needs no mail server.

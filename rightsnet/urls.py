@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("directory.urls")),
     path("publications/", include("publications.urls")),
+    path("data/", include("opendata.urls")),
     prefix_default_language=True,
 )
 

@@ -188,6 +188,7 @@ class StaticPagesSitemap(BilingualSitemap):
             "directory:person_list",
             "publications:publication_list",
             "directory:practice_list",
+            "opendata:data",
         ]
 
     def location(self, item):

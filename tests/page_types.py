@@ -72,6 +72,7 @@ def page_types(world: World, language: str) -> list[tuple[str, str]]:
                 reverse("directory:statistics")
                 + f"?region={world.russia.slug}&activity={world.monitoring.slug}&founded=1970",
             ),
+            ("data", reverse("opendata:data")),
             ("contact", reverse("directory:organization_contact", args=[world.org.slug])),
             ("suggest", reverse("directory:suggest")),
             (

@@ -1,10 +1,12 @@
-"""The apps' import direction: listing <- directory <- publications <- sitedata.
+"""The apps' import direction: listing <- directory <- publications <- sitedata, opendata.
 
 ``publications`` is built on ``directory`` (its books have organizations as publishers
 and people as editors), so ``directory`` must not import ``publications`` (an import
 cycle between the apps). ``sitedata`` (sample data, demo generator, whole-site
-benchmarks) sits on top of both, and no app imports it. The framework (``listing``)
-imports no app. Management commands and every other module count, migrations aside.
+benchmarks) sits on top of both, and no app imports it; nor ``opendata`` (the data for
+researchers: data page, data package, snapshot), which is built on both apps too. The
+framework (``listing``) imports no app. Management commands and every other module
+count, migrations aside.
 """
 
 import ast
@@ -14,9 +16,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "listing": {"directory", "publications", "sitedata"},
-    "directory": {"publications", "sitedata"},
-    "publications": {"sitedata"},
+    "listing": {"directory", "publications", "sitedata", "opendata"},
+    "directory": {"publications", "sitedata", "opendata"},
+    "publications": {"sitedata", "opendata"},
+    "opendata": {"sitedata"},
 }
 
 

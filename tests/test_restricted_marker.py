@@ -7,20 +7,25 @@ unique marker in every field. A staff-only source (``is_public`` off) with a mar
 each of its fields is cited, beside a public one, by a published organization, person
 and publication. Every public URL is fetched in both languages (home, about, lists with
 facets and search, details, regions, types of work, sitemap, robots, CSV/JSON exports,
-the 404 page) and no marker may appear, page titles and JSON-LD included. Staff see them
-in the admin.
+the data page, data package and vocabularies, the 404 page) and no marker may appear,
+page titles and JSON-LD included; nor in any file of a snapshot (``build_snapshot``,
+spreadsheets unzipped). Staff see them in the admin.
 """
 
 import datetime
+import io
 import re
 import time
+import zipfile
 from urllib.parse import urlencode
 
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import translation
 
+from opendata import snapshot
 from rightsnet import abuse
 from sitedata.sitemaps import SITEMAPS
 from tests.factories import SourceFactory
@@ -70,7 +75,7 @@ EXPORT_FORMATS = ("csv", "json")
 def public_url_names() -> set[str]:
     """Every named URL of the public site (both apps), as the URLconf declares them."""
     names = set()
-    for namespace in ("directory", "publications"):
+    for namespace in ("directory", "publications", "opendata"):
         _prefix, resolver = get_resolver().namespace_dict[namespace]
         names |= {f"{namespace}:{p.name}" for p in resolver.url_patterns if p.name}
     return names
@@ -124,6 +129,11 @@ def public_urls(world) -> tuple[list[str], list[str]]:
         ("directory:organization_suggest", {"slug": world.draft_org.slug}, [{}]),
         ("directory:suggest", {}, [{}]),
         ("directory:suggest_thanks", {}, [{}, {"note": "1"}]),
+        ("opendata:data", {}, [{}]),
+        ("opendata:datapackage", {}, [{}]),
+        ("opendata:regions_csv", {}, [{}]),
+        ("opendata:activities_csv", {}, [{}]),
+        ("opendata:latest_snapshot", {}, [{}]),
     ]
     for name, queries in (
         ("directory:organization_export", org_queries),
@@ -178,6 +188,30 @@ def test_the_markers_never_reach_a_public_url(client, world):
     assert fetched == len(urls) > 60
     # Exports are part of the public surface; their absence would leave a gap.
     assert missing == [], f"public URL names that do not resolve: {missing}"
+
+
+def test_the_snapshot_holds_no_marker(world, settings, tmp_path):
+    """Every file of a snapshot (``build_snapshot``), spreadsheets unzipped too, is free
+    of every marker: drafts, restricted contacts, staff-only events and sources."""
+    settings.SNAPSHOT_DIR = tmp_path
+    call_command("build_snapshot", "--site-url=https://example.org")
+    (path,) = snapshot.snapshots(tmp_path)
+    searched = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            texts = [(name, data)]
+            if name.endswith(".xlsx"):
+                with zipfile.ZipFile(io.BytesIO(data)) as sheet:
+                    texts = [(f"{name}:{inner}", sheet.read(inner)) for inner in sheet.namelist()]
+            for where, raw in texts:
+                text = raw.decode("utf-8", "replace").lower()
+                assert not [m for m in MARKERS if m in text], f"restricted data in {where}"
+                searched.append(where)
+    assert "ru/organizations.csv" in searched and "README.md" in searched
+    # The public rows are there: the search looked at real content.
+    with zipfile.ZipFile(path) as archive:
+        assert PUBLIC_SOURCE.lower() in archive.read("en/organizations.csv").decode().lower()
 
 
 def test_writing_to_the_restricted_group_never_shows_its_address(

@@ -43,6 +43,7 @@ urlpatterns = i18n_patterns(
         ),
     ),
     path("publications/", include("publications.urls")),
+    path("data/", include("opendata.urls")),
     prefix_default_language=True,
 )
 
