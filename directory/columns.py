@@ -318,7 +318,7 @@ COLUMN_SPECS: tuple[Column, ...] = (
         pgettext_lazy(
             "column meaning",
             "Designations by the authorities"
-            " (such as the register of \u201cforeign agents\u201d),"
+            " (such as the register of “foreign agents”),"
             " as labels in the file's language.",
         ),
         many=True,

@@ -113,7 +113,7 @@ PERSON_COLUMN_SPECS: tuple[Column, ...] = (
         "roles",
         pgettext_lazy("person export column", "roles"),
         STRING,
-        pgettext_lazy("column meaning", "The person's roles, as \u201corganization: role\u201d."),
+        pgettext_lazy("column meaning", "The person's roles, as “organization: role”."),
         many=True,
         example="Moscow Helsinki Group: chair",
     ),

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from listing.exports import CONTENT_TYPES
+from directory import freshness
+from listing.exports import CONTENT_TYPES, FILE_VERSION
+from rightsnet import conditional
 from rightsnet.i18n import current_language
 
 from . import snapshot, vocabularies
@@ -28,6 +30,18 @@ def data_page(request):
 
 @require_safe
 def datapackage(request):
+    """The package, with the exports' validators: 304 while the data is unchanged (it
+    says when it was made, so the day is part of the key, as for the exports)."""
+    return conditional.respond(
+        request,
+        freshness.state(),
+        (request.path, FILE_VERSION, timezone.localdate().isoformat(), request.get_host()),
+        lambda: _datapackage_response(request),
+        content_type=CONTENT_TYPES["json"],
+    )
+
+
+def _datapackage_response(request):
     language = current_language()
     package = data_package(
         lang=language,
@@ -41,7 +55,6 @@ def datapackage(request):
     response = HttpResponse(
         orjson.dumps(package, option=orjson.OPT_INDENT_2), content_type=CONTENT_TYPES["json"]
     )
-    # CONDITIONAL RESPONSE: the lead wires Last-Modified/ETag (304) here.
     return response
 
 

@@ -25,6 +25,7 @@ from frictionless import settings as frictionless_settings
 from listing import columns
 from opendata.datapackage import field
 from opendata.lists import DATA_LISTS
+from tests.factories import RegionFactory
 from tests.opendata.awkward import (
     FORMULA_NAME,
     FORMULA_NAME_EN,
@@ -187,3 +188,14 @@ def test_every_column_type_has_a_field():
     # Every type a column can have is described (a new type needs its field).
     for kind in columns.TYPES:
         assert field(columns.Column("x", "x", kind, "x"))["type"]
+
+
+def test_the_package_is_conditional_like_the_exports(client, db):
+    first = client.get("/en/data/datapackage.json")
+    assert first.status_code == 200
+    assert first["ETag"].startswith('W/"') and first.has_header("Cache-Control")
+    again = client.get("/en/data/datapackage.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    RegionFactory(name_en="A new region")  # a write: the package may have changed
+    after = client.get("/en/data/datapackage.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
