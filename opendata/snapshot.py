@@ -137,9 +137,25 @@ def _write_export(archive: zipfile.ZipFile, name: str, data_list: DataList, lang
         total = result.total
         export = data_list.listing.export(result=result, base_url=base_url)
         with archive.open(name, "w", force_zip64=True) as member:
-            with closing(export.stream(fmt)) as pieces:
-                for piece in pieces:
-                    member.write(piece)
+            if fmt == "xlsx":
+                # The spreadsheet as the site makes it (listing.spreadsheet), its About
+                # sheet naming the whole list.
+                from listing import about, spreadsheet
+
+                export.last_change = about.last_change(data_list.listing)
+                list_url = base_url.rstrip("/") + reverse(data_list.list_url_name)
+                with spreadsheet.make_file(
+                    export,
+                    lambda rows: about.about_file(
+                        export, list_url=list_url, filters=[], made=timezone.now(), rows=rows
+                    ),
+                ) as file:
+                    while chunk := file.read(1 << 20):
+                        member.write(chunk)
+            else:
+                with closing(export.stream(fmt)) as pieces:
+                    for piece in pieces:
+                        member.write(piece)
     return total
 
 
